@@ -1,0 +1,1 @@
+"""Between: a Telegram companion for the homework between therapy sessions."""

@@ -1,0 +1,105 @@
+"""The composition root: build and wire the Application. Touches no file and no network."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest, HTTPXRequest
+from telegram.warnings import PTBUserWarning
+
+from bot.clock import Clock, system_clock
+from bot.commands import publish_menus
+from bot.config import Settings
+from bot.context import BetweenContext
+from bot.db import Database
+from bot.persistence import SqlitePersistence
+from bot.services import SERVICES_KEY, Services
+from handlers import common, onboarding, settings, timezone
+
+# Every update type the handlers use; Telegram sends nothing else.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+# Long polling: Telegram holds getUpdates open this long when nothing happens.
+POLL_TIMEOUT_SECONDS = 25
+
+BetweenApplication = Application[Any, BetweenContext, Any, Any, Any, Any]
+
+
+def build_application(
+    config: Settings,
+    *,
+    token: str | None = None,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    clock: Clock = system_clock,
+) -> BetweenApplication:
+    """The whole bot, wired in one place. `token` overrides the configured one (local chat)."""
+    bot_token = token or (config.token.value if config.token else None)
+    if bot_token is None:
+        raise ValueError("a bot token is needed: set TELEGRAM_BOT_TOKEN or pass token=")
+    db = Database(config.db_path)
+    persistence = SqlitePersistence(db, clock)
+    builder = (
+        ApplicationBuilder()
+        .token(bot_token)
+        .base_url(config.base_url)
+        .base_file_url(config.base_file_url)
+        .context_types(ContextTypes(context=BetweenContext))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .persistence(persistence)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    builder = builder.request(request or HTTPXRequest(connection_pool_size=16))
+    builder = builder.get_updates_request(
+        get_updates_request or HTTPXRequest(read_timeout=POLL_TIMEOUT_SECONDS + 10)
+    )
+    application: BetweenApplication = builder.build()
+    application.bot_data[SERVICES_KEY] = Services(settings=config, db=db, clock=clock)
+    register(application)
+    return application
+
+
+def register(application: BetweenApplication) -> None:
+    """All handlers, in order. Group -1 resolves the person; group 0 holds the features and,
+    last, the fallbacks; group 99 flushes persistence after every update."""
+    with warnings.catch_warnings():
+        # per_message=False is deliberate: a flow follows the person, not one message.
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        conversations = [onboarding.conversation(), timezone.conversation()]
+    for handler in common.first_handlers():
+        application.add_handler(handler, group=-1)
+    for conversation in conversations:
+        application.add_handler(conversation)
+    for feature_handler in [*settings.handlers(), common.help_handler()]:
+        application.add_handler(feature_handler)
+    for fallback in common.fallback_handlers():
+        application.add_handler(fallback)
+    for last in common.last_handlers():
+        application.add_handler(last, group=99)
+    application.add_error_handler(common.on_error)
+
+
+def services_of(application: BetweenApplication) -> Services:
+    services = application.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
+    return services
+
+
+async def _post_init(application: BetweenApplication) -> None:
+    services = services_of(application)
+    await services.db.connection()
+    await publish_menus(application.bot, services.settings.default_locale)
+
+
+async def _post_shutdown(application: BetweenApplication) -> None:
+    await services_of(application).db.close()

@@ -1,0 +1,141 @@
+"""Settings read from the environment, validated once at start-up."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bot.i18n import SUPPORTED_LOCALES
+
+DEFAULT_API_URL = "https://api.telegram.org"
+DEFAULT_DB = "./data/between.sqlite3"
+
+_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class ConfigError(Exception):
+    """Every bad setting found, each with a line that says how to fix it."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value that never prints: repr and str hide it."""
+
+    value: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __str__(self) -> str:
+        return "***"
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: Secret | None
+    api_url: str
+    db_path: Path
+    webhook_url: str | None
+    webhook_secret: Secret | None
+    port: int
+    default_locale: str
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.api_url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.api_url}/file/bot"
+
+    @property
+    def uses_webhook(self) -> bool:
+        return self.webhook_url is not None
+
+
+def _http_url(name: str, raw: str, problems: list[str]) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problems.append(f"{name} must be an http(s) URL such as https://example.org, got {raw!r}.")
+    return raw.rstrip("/")
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Read settings from an environment mapping; raise ConfigError listing every problem."""
+    problems: list[str] = []
+
+    def get(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    token_raw = get("TELEGRAM_BOT_TOKEN")
+    token: Secret | None = None
+    if token_raw is not None:
+        if _TOKEN_RE.match(token_raw):
+            token = Secret(token_raw)
+        else:
+            problems.append(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then "
+                "letters); copy it again from @BotFather, or unset it to try the local chat."
+            )
+
+    api_url = _http_url("TELEGRAM_API_URL", get("TELEGRAM_API_URL") or DEFAULT_API_URL, problems)
+    db_path = Path(get("BETWEEN_DB") or DEFAULT_DB)
+    if db_path.exists() and db_path.is_dir():
+        problems.append(f"BETWEEN_DB must be a file path, but {db_path} is a folder.")
+
+    webhook_url = get("BETWEEN_WEBHOOK_URL")
+    if webhook_url is not None:
+        webhook_url = _http_url("BETWEEN_WEBHOOK_URL", webhook_url, problems)
+        if webhook_url.startswith("http://"):
+            problems.append("BETWEEN_WEBHOOK_URL must use https: Telegram only calls https.")
+    secret_raw = get("BETWEEN_WEBHOOK_SECRET")
+    webhook_secret: Secret | None = None
+    if secret_raw is not None:
+        if _SECRET_RE.match(secret_raw):
+            webhook_secret = Secret(secret_raw)
+        else:
+            problems.append(
+                "BETWEEN_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -, 1 to 256 of them."
+            )
+    if webhook_url is not None and webhook_secret is None:
+        problems.append(
+            "BETWEEN_WEBHOOK_SECRET is required with BETWEEN_WEBHOOK_URL, so that only "
+            "Telegram can post updates to the bot."
+        )
+    if webhook_url is not None and token is None:
+        problems.append("Webhook mode needs TELEGRAM_BOT_TOKEN.")
+
+    port_raw = get("BETWEEN_PORT") or "8443"
+    port = 0
+    if port_raw.isdigit() and 1 <= int(port_raw) <= 65535:
+        port = int(port_raw)
+    else:
+        problems.append(f"BETWEEN_PORT must be a port number from 1 to 65535, got {port_raw!r}.")
+
+    default_locale = get("BETWEEN_DEFAULT_LOCALE") or "en"
+    if default_locale not in SUPPORTED_LOCALES:
+        problems.append(
+            f"BETWEEN_DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}, "
+            f"got {default_locale!r}."
+        )
+
+    if problems:
+        raise ConfigError(problems)
+    return Settings(
+        token=token,
+        api_url=api_url,
+        db_path=db_path,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        port=port,
+        default_locale=default_locale,
+    )

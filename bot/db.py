@@ -1,0 +1,151 @@
+"""The SQLite database: one connection (aiosqlite, WAL, foreign keys) and its migrations.
+
+The database is the truth. Repository modules in bot/store hold the SQL; nothing else
+writes SQL. The connection is opened lazily on first use, so that building the
+application touches no file and no network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.migrations import MIGRATIONS, Migration
+
+_log = logging.getLogger(__name__)
+
+
+class DatabaseTooNewError(RuntimeError):
+    """The file was written by a newer Between than this one."""
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    before: int
+    after: int
+
+
+async def schema_version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(
+    conn: aiosqlite.Connection, migrations: Sequence[Migration] = MIGRATIONS
+) -> MigrationReport:
+    """Bring the schema up to the newest migration, each step in its own transaction."""
+    versions = [m.version for m in migrations]
+    if versions != list(range(1, len(migrations) + 1)):
+        raise ValueError("migrations must be numbered 1, 2, 3, ... without gaps")
+    latest = len(migrations)
+    before = await schema_version(conn)
+    if before > latest:
+        raise DatabaseTooNewError(
+            f"This database has schema version {before}, but this version of Between knows "
+            f"only up to {latest}. It was written by a newer Between: upgrade Between, or "
+            "point BETWEEN_DB at another file. The file was left untouched."
+        )
+    for migration in migrations[before:]:
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in migration.statements:
+                await conn.execute(statement)
+            # PRAGMA takes no parameters; the version is an int from our own list.
+            await conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise
+        await conn.execute("COMMIT")
+        _log.info("schema migrated version=%d name=%s", migration.version, migration.name)
+    return MigrationReport(before=before, after=latest)
+
+
+class Database:
+    """A lazily opened, migrated connection with small query helpers."""
+
+    def __init__(self, path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        self.path = path
+        self._migrations = migrations
+        self._conn: aiosqlite.Connection | None = None
+        self._open_lock = asyncio.Lock()
+        self._write_lock = asyncio.Lock()
+
+    async def connection(self) -> aiosqlite.Connection:
+        if self._conn is not None:
+            return self._conn
+        async with self._open_lock:
+            if self._conn is None:
+                self._conn = await self._open()
+        return self._conn
+
+    async def _open(self) -> aiosqlite.Connection:
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await migrate(conn, self._migrations)
+        except BaseException:
+            await conn.close()
+            raise
+        return conn
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        conn = await self.connection()
+        async with conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        conn = await self.connection()
+        async with conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement on its own (autocommit); return the rows it changed."""
+        conn = await self.connection()
+        async with self._write_lock:
+            cursor = await conn.execute(sql, params)
+            changed = cursor.rowcount
+            await cursor.close()
+        return changed
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        async with self.transaction() as conn:
+            await conn.executemany(sql, rows)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Several statements that land together or not at all."""
+        conn = await self.connection()
+        async with self._write_lock:
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
+
+    async def table_names(self) -> list[str]:
+        rows = await self.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+        return [str(row["name"]) for row in rows]

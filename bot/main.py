@@ -1,0 +1,64 @@
+"""`python -m bot`: the local terminal chat with no token, else Telegram (polling or webhook)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from bot.app import ALLOWED_UPDATES, POLL_TIMEOUT_SECONDS, build_application
+from bot.config import ConfigError, Settings, load_settings
+from bot.db import Database, DatabaseTooNewError
+from bot.logs import configure_logging
+
+
+def _check_database(settings: Settings) -> None:
+    """Open and migrate the database before anything else, so a problem is said plainly."""
+
+    async def check() -> None:
+        db = Database(settings.db_path)
+        try:
+            await db.connection()
+        finally:
+            await db.close()
+
+    asyncio.run(check())
+
+
+def main() -> None:
+    try:
+        settings = load_settings(os.environ)
+    except ConfigError as error:
+        print("Between cannot start: the configuration needs attention.", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+    if settings.token is None:
+        from bot.terminal import run_terminal_chat
+
+        configure_logging(os.environ.get("BETWEEN_LOG_LEVEL") or "WARNING")
+        asyncio.run(run_terminal_chat(settings))
+        return
+    configure_logging()
+    try:
+        _check_database(settings)
+    except DatabaseTooNewError as error:
+        print(f"Between cannot start: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    application = build_application(settings)
+    if settings.uses_webhook:
+        assert settings.webhook_url is not None and settings.webhook_secret is not None
+        application.run_webhook(
+            listen="0.0.0.0",
+            port=settings.port,
+            url_path="telegram",
+            webhook_url=f"{settings.webhook_url}/telegram",
+            secret_token=settings.webhook_secret.value,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=POLL_TIMEOUT_SECONDS)
+
+
+if __name__ == "__main__":
+    main()

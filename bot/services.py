@@ -1,0 +1,18 @@
+"""Long-lived services shared by every handler, kept in application.bot_data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db import Database
+
+SERVICES_KEY = "services"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock

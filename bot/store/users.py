@@ -1,0 +1,100 @@
+"""The people who use Between: their settings and consent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.clock import from_iso, iso
+from bot.db import Database
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    chat_id: int
+    locale: str | None
+    timezone: str | None
+    consent_at: datetime | None
+    onboarded_at: datetime | None
+    blocked_at: datetime | None
+
+    @property
+    def has_consented(self) -> bool:
+        return self.consent_at is not None
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    def moment(value: object) -> datetime | None:
+        return from_iso(str(value)) if value is not None else None
+
+    return Person(
+        user_id=int(row["user_id"]),
+        chat_id=int(row["chat_id"]),
+        locale=row["locale"],
+        timezone=row["timezone"],
+        consent_at=moment(row["consent_at"]),
+        onboarded_at=moment(row["onboarded_at"]),
+        blocked_at=moment(row["blocked_at"]),
+    )
+
+
+async def get(db: Database, user_id: int) -> Person | None:
+    row = await db.fetchone("SELECT * FROM users WHERE user_id = ?", (user_id,))
+    return _person(row) if row else None
+
+
+async def ensure(db: Database, user_id: int, chat_id: int, now: datetime) -> Person:
+    """The person's row, created on first contact; a returning person is no longer blocked."""
+    await db.execute(
+        """
+        INSERT INTO users (user_id, chat_id, created_at, updated_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (user_id) DO UPDATE SET
+            chat_id = excluded.chat_id,
+            blocked_at = NULL,
+            updated_at = CASE WHEN users.blocked_at IS NULL AND users.chat_id = excluded.chat_id
+                              THEN users.updated_at ELSE excluded.updated_at END
+        """,
+        (user_id, chat_id, iso(now), iso(now)),
+    )
+    person = await get(db, user_id)
+    assert person is not None
+    return person
+
+
+async def set_locale(db: Database, user_id: int, locale: str, now: datetime) -> None:
+    await db.execute(
+        "UPDATE users SET locale = ?, updated_at = ? WHERE user_id = ?",
+        (locale, iso(now), user_id),
+    )
+
+
+async def set_timezone(db: Database, user_id: int, timezone: str, now: datetime) -> None:
+    await db.execute(
+        "UPDATE users SET timezone = ?, updated_at = ? WHERE user_id = ?",
+        (timezone, iso(now), user_id),
+    )
+
+
+async def set_consent(db: Database, user_id: int, consent: bool, now: datetime) -> None:
+    await db.execute(
+        "UPDATE users SET consent_at = ?, updated_at = ? WHERE user_id = ?",
+        (iso(now) if consent else None, iso(now), user_id),
+    )
+
+
+async def mark_onboarded(db: Database, user_id: int, now: datetime) -> None:
+    await db.execute(
+        "UPDATE users SET onboarded_at = COALESCE(onboarded_at, ?), updated_at = ? "
+        "WHERE user_id = ?",
+        (iso(now), iso(now), user_id),
+    )
+
+
+async def mark_blocked(db: Database, user_id: int, now: datetime) -> None:
+    await db.execute(
+        "UPDATE users SET blocked_at = ?, updated_at = ? WHERE user_id = ?",
+        (iso(now), iso(now), user_id),
+    )

@@ -1,0 +1,1 @@
+"""One module per conversation; thin: read the update, call the domain, render copy."""

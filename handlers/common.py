@@ -1,0 +1,194 @@
+"""What every update goes through: the person and their locale, the menu, stale buttons,
+errors, and the persistence flush after each update."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.context import BetweenContext
+from bot.i18n import N_, Translator, resolve_locale, translator
+from bot.store import users
+
+_log = logging.getLogger(__name__)
+
+PRIVATE = filters.ChatType.PRIVATE
+
+# The commands shown in the menu and in Telegram's command list, in this order.
+MENU_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Start, or go through the introduction again")),
+    ("settings", N_("Language, time zone and your data")),
+    ("language", N_("Change the language")),
+    ("timezone", N_("Change your time zone")),
+    ("help", N_("What Between is and what it can do")),
+)
+
+Button = tuple[str, str]
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows of (text, callback_data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in rows]
+    )
+
+
+def about_text(t: Translator) -> str:
+    return t.gettext(
+        "Between helps with the homework between therapy sessions: small steps at the "
+        "right moment, and an honest look back at the week to bring to your therapist.\n\n"
+        "It is a self-help companion. It is not therapy, and it is not an emergency "
+        "service: if you are in danger, please call your local emergency number."
+    )
+
+
+def menu_text(t: Translator) -> str:
+    lines = [t.gettext("Here is what I can do:")]
+    lines += [f"/{command} — {t.gettext(description)}" for command, description in MENU_COMMANDS]
+    return "\n".join(lines)
+
+
+async def resolve_person(update: Update, context: BetweenContext) -> None:
+    """Group -1: keep Between to private chats; load the person and their translator."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        _log.info("ignored update from a non-private chat chat=%d", chat.id)
+        raise ApplicationHandlerStop
+    if user is None or chat is None or user.is_bot:
+        return
+    services = context.services
+    now = services.clock()
+    if update.my_chat_member is not None:
+        status = update.my_chat_member.new_chat_member.status
+        if status in ("kicked", "left"):
+            await users.mark_blocked(services.db, user.id, now)
+            _log.info("person blocked the bot user=%d", user.id)
+            raise ApplicationHandlerStop
+    person = await users.ensure(services.db, user.id, chat.id, now)
+    context.person = person
+    context.t = translator(
+        resolve_locale(person.locale, user.language_code, services.settings.default_locale)
+    )
+
+
+async def flush_persistence(update: Update, context: BetweenContext) -> None:
+    """Last group: write conversation states now, so a kill never loses an answered tap."""
+    await context.application.update_persistence()
+
+
+async def show_menu(update: Update, context: BetweenContext) -> None:
+    """Plain chatter outside a flow, or an unknown command: the menu, nothing stored."""
+    message = update.effective_message
+    if message is None:
+        return
+    t = context.t
+    if message.text and message.text.startswith("/"):
+        intro = t.gettext("I don't know that command.")
+    else:
+        intro = t.gettext("I'm a simple companion and can't chat freely, but I'm here.")
+    await message.reply_text(f"{intro}\n\n{menu_text(t)}")
+    _log.info("menu shown user=%d", update.effective_user.id if update.effective_user else 0)
+
+
+async def help_command(update: Update, context: BetweenContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    t = context.t
+    await message.reply_text(f"{about_text(t)}\n\n{menu_text(t)}")
+
+
+async def expired_button(update: Update, context: BetweenContext) -> None:
+    """A button from an old message, a finished flow, or forged data: a gentle way back."""
+    query = update.callback_query
+    if query is None:
+        return
+    t = context.t
+    await query.answer(t.gettext("That button has expired."))
+    _log.info("expired button user=%d", query.from_user.id)
+    if isinstance(query.message, Message):
+        await query.message.reply_text(
+            f"{t.gettext('That button belongs to a step that has ended.')}\n\n{menu_text(t)}"
+        )
+
+
+async def ignore_tap(update: Update, context: BetweenContext) -> None:
+    """A second tap on a button whose step already moved on: answer it and change nothing."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+
+
+def ignore_taps(pattern: str) -> CallbackQueryHandler[BetweenContext, object]:
+    """In a conversation state: swallow double-taps on this flow's earlier buttons."""
+    return CallbackQueryHandler[BetweenContext, object](ignore_tap, pattern=pattern)
+
+
+async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit the tapped message in place; identical content (a double-tap) is not an error."""
+    if not isinstance(query.message, Message):
+        return
+    message = query.message
+    if message.text_html == text and message.reply_markup == markup:
+        return
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in str(error):
+            raise
+
+
+async def on_error(update: object, context: BetweenContext) -> None:
+    """Log the failure (its type, never message text) and tell the person kindly."""
+    error = context.error
+    if isinstance(error, Forbidden):
+        _log.info("send refused: bot blocked")
+        return
+    user_id = (
+        update.effective_user.id if isinstance(update, Update) and update.effective_user else 0
+    )
+    _log.error("handler failed user=%d error=%s", user_id, type(error).__name__, exc_info=error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        t = context.t
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id,
+                t.gettext(
+                    "Sorry, something went wrong on my side. Please try that again in a moment."
+                ),
+            )
+        except Exception:
+            _log.warning("could not send the error note user=%d", user_id)
+
+
+def first_handlers() -> list[TypeHandler[Update, BetweenContext, None]]:
+    return [TypeHandler(Update, resolve_person)]
+
+
+def fallback_handlers() -> list[
+    MessageHandler[BetweenContext, None] | CallbackQueryHandler[BetweenContext, None]
+]:
+    """The last handlers of group 0: whatever no flow took."""
+    return [
+        CallbackQueryHandler(expired_button),
+        MessageHandler(PRIVATE & (filters.TEXT | filters.COMMAND), show_menu),
+    ]
+
+
+def last_handlers() -> list[TypeHandler[Update, BetweenContext, None]]:
+    return [TypeHandler(Update, flush_persistence)]
+
+
+def help_handler() -> CommandHandler[BetweenContext, None]:
+    return CommandHandler("help", help_command, filters=PRIVATE)

@@ -1,0 +1,251 @@
+"""Time zone: a guess confirmed in a tap, a typed city, country or zone name, or a location.
+
+The same steps serve onboarding (prefix "ob") and /timezone or Settings (prefix "tz").
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from zoneinfo import available_timezones
+
+from telegram import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks, places
+from bot.context import BetweenContext
+from bot.i18n import Translator
+from bot.store import users
+from handlers.common import PRIVATE, Button, edit, ignore_taps, keyboard
+
+_log = logging.getLogger(__name__)
+
+OTHER = "other"
+CHOOSING = "tz_choosing"
+
+
+def zone_now(t: Translator, zone: str, context: BetweenContext) -> str:
+    """ "Berlin, Germany (14:05 now)" in the person's language."""
+    now = places.local_now(zone, context.services.clock())
+    return t.gettext(
+        "{place} ({time} now)", place=places.zone_label(zone, t.locale), time=t.time(now)
+    )
+
+
+async def prompt(
+    update: Update, context: BetweenContext, prefix: str
+) -> tuple[str, list[list[Button]]]:
+    """The question and buttons: the current zone or a guess first, then 'somewhere else'."""
+    t = context.t
+    index = await places.load_place_index()
+    user = update.effective_user
+    current = context.person.timezone if context.person else None
+    candidates = [current] if current else []
+    for place in places.guess_zones(index, user.language_code if user else None, t.locale):
+        if place.zone not in candidates:
+            candidates.append(place.zone)
+    intro = t.gettext("Your time zone lets reminders arrive at the right local time.")
+    rows: list[list[Button]] = []
+    if candidates:
+        first = candidates[0]
+        question = t.gettext(
+            "Is it <b>{place}</b>? It is {time} there now.",
+            place=escape(places.zone_label(first, t.locale)),
+            time=t.time(places.local_now(first, context.services.clock())),
+        )
+        rows.append([(t.gettext("Yes, that's right"), callbacks.pack(prefix, "zone", first))])
+        rows += [
+            [(places.zone_label(zone, t.locale), callbacks.pack(prefix, "zone", zone))]
+            for zone in candidates[1:]
+        ]
+        rows.append([(t.gettext("Somewhere else"), callbacks.pack(prefix, OTHER))])
+    else:
+        question = ask_place_text(t)
+    return f"{intro}\n\n{question}", rows
+
+
+def ask_place_text(t: Translator) -> str:
+    return t.gettext(
+        "Type your city (or a larger one nearby), your country, or a time zone such as "
+        "Europe/Berlin. You can also share your location with the button below."
+    )
+
+
+def location_keyboard(t: Translator) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(t.gettext("📍 Share my location"), request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+        input_field_placeholder=t.gettext("City or time zone"),
+    )
+
+
+async def ask_for_place(update: Update, context: BetweenContext) -> None:
+    """'Somewhere else': ask for a city and offer the location button (a reply keyboard)."""
+    query = update.callback_query
+    t = context.t
+    if query is not None:
+        await query.answer()
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(ask_place_text(t), reply_markup=location_keyboard(t))
+
+
+async def save_zone(context: BetweenContext, zone: str) -> None:
+    person = context.person
+    assert person is not None
+    await users.set_timezone(context.services.db, person.user_id, zone, context.services.clock())
+    context.person = await users.get(context.services.db, person.user_id)
+    _log.info("time zone set user=%d", person.user_id)
+
+
+def zone_set_text(t: Translator, zone: str, context: BetweenContext) -> str:
+    return t.gettext("Time zone set: <b>{zone}</b>.", zone=escape(zone_now(t, zone, context)))
+
+
+async def zone_from_text(update: Update, context: BetweenContext, prefix: str) -> str | None:
+    """A zone from what the person typed; asks them to choose or to try again otherwise."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    t = context.t
+    index = await places.load_place_index()
+    found = places.lookup(index, message.text)
+    if len(found) == 1:
+        return found[0].zone
+    if found:
+        rows = [
+            [(places.place_label(place, t.locale), callbacks.pack(prefix, "zone", place.zone))]
+            for place in found
+        ]
+        await message.reply_text(t.gettext("Which one do you mean?"), reply_markup=keyboard(rows))
+        return None
+    await message.reply_text(
+        t.gettext(
+            "I couldn't find that place. Try your city or a larger one nearby, your country, "
+            "or a time zone name such as Europe/Madrid or America/Sao_Paulo."
+        ),
+        reply_markup=location_keyboard(t),
+    )
+    return None
+
+
+async def zone_from_location(update: Update, context: BetweenContext) -> str | None:
+    message = update.effective_message
+    assert message is not None and message.location is not None
+    zone = await places.zone_at_location(message.location.latitude, message.location.longitude)
+    if zone is None:
+        t = context.t
+        await message.reply_text(
+            t.gettext("I couldn't tell the time zone from that location. Please type your city.")
+        )
+    return zone
+
+
+def zone_pattern(prefix: str) -> str:
+    return rf"^{prefix}:zone:([A-Za-z0-9_/+\-]{{1,50}})$"
+
+
+def tapped_zone(update: Update, prefix: str) -> str | None:
+    query = update.callback_query
+    if query is None or query.data is None:
+        return None
+    zone = callbacks.field(query.data, f"{prefix}:zone")
+    return zone if zone in available_timezones() else None
+
+
+async def remove_reply_keyboard(message: Message, text: str) -> None:
+    await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+
+
+# /timezone and Settings › Time zone --------------------------------------------------------
+
+PREFIX = "tz"
+
+
+async def start_timezone(update: Update, context: BetweenContext) -> str:
+    text, rows = await prompt(update, context, PREFIX)
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await edit(query, text, keyboard(rows) if rows else None)
+        if not rows:
+            await ask_for_place(update, context)
+    elif update.effective_message is not None:
+        if rows:
+            await update.effective_message.reply_text(text, reply_markup=keyboard(rows))
+        else:
+            await update.effective_message.reply_text(
+                text, reply_markup=location_keyboard(context.t)
+            )
+    return CHOOSING
+
+
+async def zone_tapped(update: Update, context: BetweenContext) -> int | str:
+    query = update.callback_query
+    assert query is not None
+    zone = tapped_zone(update, PREFIX)
+    if zone is None:
+        await query.answer(context.t.gettext("That button has expired."))
+        return CHOOSING
+    await query.answer()
+    await save_zone(context, zone)
+    await edit(query, zone_set_text(context.t, zone, context))
+    return ConversationHandler.END
+
+
+async def place_typed(update: Update, context: BetweenContext) -> int | str:
+    zone = await zone_from_text(update, context, PREFIX)
+    if zone is None:
+        return CHOOSING
+    return await _finish_with(update, context, zone)
+
+
+async def location_shared(update: Update, context: BetweenContext) -> int | str:
+    zone = await zone_from_location(update, context)
+    if zone is None:
+        return CHOOSING
+    return await _finish_with(update, context, zone)
+
+
+async def _finish_with(update: Update, context: BetweenContext, zone: str) -> int:
+    await save_zone(context, zone)
+    assert update.effective_message is not None
+    await remove_reply_keyboard(update.effective_message, zone_set_text(context.t, zone, context))
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: BetweenContext) -> int:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            context.t.gettext("Okay, your time zone stays as it was."),
+            reply_markup=ReplyKeyboardRemove(),
+        )
+    return ConversationHandler.END
+
+
+def conversation() -> ConversationHandler[BetweenContext]:
+    return ConversationHandler(
+        entry_points=[
+            CommandHandler("timezone", start_timezone, filters=PRIVATE),
+            CallbackQueryHandler(start_timezone, pattern=callbacks.pattern("st:tz")),
+        ],
+        states={
+            CHOOSING: [
+                CallbackQueryHandler(zone_tapped, pattern=zone_pattern(PREFIX)),
+                CallbackQueryHandler(ask_for_place, pattern=callbacks.pattern(PREFIX, [OTHER])),
+                MessageHandler(PRIVATE & filters.LOCATION, location_shared),
+                MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, place_typed),
+                ignore_taps(r"^(?:st:tz|tz:.*)$"),
+            ],
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+        name="timezone",
+        persistent=True,
+        allow_reentry=True,
+    )
