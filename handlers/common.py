@@ -119,9 +119,8 @@ async def expired_button(update: Update, context: BetweenContext) -> None:
     await query.answer(t.gettext("That button has expired."))
     _log.info("expired button user=%d", query.from_user.id)
     if isinstance(query.message, Message):
-        await query.message.reply_text(
-            f"{t.gettext('That button belongs to a step that has ended.')}\n\n{menu_text(t)}"
-        )
+        ended = t.gettext("That button belongs to a step that has ended.")
+        await query.message.reply_text(f"{ended}\n\n{menu_text(t)}")
 
 
 async def ignore_tap(update: Update, context: BetweenContext) -> None:

@@ -1,0 +1,1 @@
+"""The content as data (feelings wheel, techniques, crisis lines, ...), validated at start-up."""
