@@ -111,7 +111,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             "BETWEEN_WEBHOOK_SECRET is required with BETWEEN_WEBHOOK_URL, so that only "
             "Telegram can post updates to the bot."
         )
-    if webhook_url is not None and token is None:
+    if webhook_url is not None and token_raw is None:
         problems.append("Webhook mode needs TELEGRAM_BOT_TOKEN.")
 
     port_raw = get("BETWEEN_PORT") or "8443"

@@ -183,33 +183,41 @@ async def hint_tap_consent(update: Update, context: BetweenContext) -> str:
 
 
 def conversation() -> ConversationHandler[BetweenContext]:
-    languages = callbacks.pattern(f"{PREFIX}:lang", SUPPORTED_LOCALES)
+    """Each state takes its own buttons and those of later steps (so a restart between a
+    reply and its saved state still continues at the next tap); earlier buttons, such as
+    a double tap, are answered and change nothing. The state decides what typed text means.
+    """
     typed = PRIVATE & filters.TEXT & ~filters.COMMAND
-    stale_tap = ignore_taps(rf"^{PREFIX}:")
+    language = CallbackQueryHandler(
+        language_chosen, pattern=callbacks.pattern(f"{PREFIX}:lang", SUPPORTED_LOCALES)
+    )
+    zone = CallbackQueryHandler(zone_tapped, pattern=timezone.zone_pattern(PREFIX))
+    other = CallbackQueryHandler(
+        timezone.ask_for_place, pattern=callbacks.pattern(PREFIX, [timezone.OTHER])
+    )
+    consent = CallbackQueryHandler(
+        consent_given, pattern=callbacks.pattern(f"{PREFIX}:consent", ["yes", "no"])
+    )
+    earlier_tap = ignore_taps(rf"^{PREFIX}:")
     return ConversationHandler(
         entry_points=[CommandHandler("start", start, filters=PRIVATE)],
         states={
             LANGUAGE: [
-                CallbackQueryHandler(language_chosen, pattern=languages),
+                language,
+                zone,
+                other,
+                consent,
                 MessageHandler(typed, hint_tap_language),
-                stale_tap,
             ],
             TIMEZONE: [
-                CallbackQueryHandler(zone_tapped, pattern=timezone.zone_pattern(PREFIX)),
-                CallbackQueryHandler(
-                    timezone.ask_for_place, pattern=callbacks.pattern(PREFIX, [timezone.OTHER])
-                ),
+                zone,
+                other,
+                consent,
                 MessageHandler(PRIVATE & filters.LOCATION, location_shared),
                 MessageHandler(typed, place_typed),
-                stale_tap,
+                earlier_tap,
             ],
-            CONSENT: [
-                CallbackQueryHandler(
-                    consent_given, pattern=callbacks.pattern(f"{PREFIX}:consent", ["yes", "no"])
-                ),
-                MessageHandler(typed, hint_tap_consent),
-                stale_tap,
-            ],
+            CONSENT: [consent, MessageHandler(typed, hint_tap_consent), earlier_tap],
         },
         fallbacks=[],
         name="onboarding",
