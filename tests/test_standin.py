@@ -613,12 +613,21 @@ async def test_tap_sees_the_current_message(server: StandinServer, http: httpx.A
     sent = await call(
         http, "sendMessage", chat_id=USER, text="a", reply_markup=inline(("Go", "go"))
     )
-    message = await user.next_reply()
-    await call(
-        http, "editMessageReplyMarkup", chat_id=USER, message_id=sent["result"]["message_id"]
-    )
+    message_id = sent["result"]["message_id"]
+    seen = await user.next_reply()
+    await call(http, "editMessageText", chat_id=USER, message_id=message_id, text="b")
     with pytest.raises(LookupError):
-        await user.tap(message, "Go")  # the keyboard is gone now
+        await user.tap(message_id, "Go")  # the keyboard is gone now
+    with pytest.raises(LookupError):
+        await user.tap(seen, "Go", current_only=True)
+    with pytest.raises(LookupError):
+        await user.tap_inline(seen, "Go")
+    # A double tap: the screen still showed the button; the query carries the new state.
+    query_id = await user.tap(seen, "Go")
+    update = (await call(http, "getUpdates"))["result"][-1]
+    assert update["callback_query"]["id"] == query_id
+    assert update["callback_query"]["message"]["text"] == "b"
+    assert "reply_markup" not in update["callback_query"]["message"]
 
 
 async def test_callback_answer_text_limit(server: StandinServer, http: httpx.AsyncClient) -> None:

@@ -180,41 +180,57 @@ class FakeUser(_ChatView):
         button: str | int,
         *,
         location: tuple[float, float] | None = None,
+        current_only: bool = False,
     ) -> str | dict[str, Any]:
-        """Tap a button: an inline one on ``message`` (returns the callback query id),
-        or one of the reply keyboard the bot last showed here (returns the message
-        sent). ``button`` is the visible text, the callback_data, or a 0-based index
-        over all buttons, row by row."""
-        if message is not None:
-            message_id = message if isinstance(message, int) else message.message_id
-            stored = self._chat.messages.get(message_id)
-            if stored is None:
-                raise LookupError(f"message {message_id} is not in chat {self._chat.id} (deleted?)")
-            if stored.inline_markup is not None:
-                return self._tap_inline(stored, button)
-            if self._chat.reply_keyboard is None:
-                raise LookupError(
-                    f"message {message_id} has no inline keyboard now, "
-                    "and no reply keyboard is shown"
-                )
-        return await self.press(button, location=location)
+        """Tap a button, as the user would.
 
-    async def tap_inline(self, message: BotMessage | int, button: str | int) -> str:
-        """Tap an inline button; returns the callback query id."""
+        An inline button of ``message`` gives a callback query (the query id is
+        returned; the query carries the message's current state). ``button`` is the
+        visible text, the callback_data, or a 0-based index over all buttons, row
+        by row. Given a BotMessage, a button it showed can still be tapped after the
+        bot edited it away (a double tap, or a client that has not got the edit
+        yet) unless ``current_only``; given a message id, only current buttons count.
+
+        Otherwise a button of the reply keyboard shown in this chat is pressed: its
+        text is sent, or a location (``location`` or a default) for a
+        request_location button; the message sent is returned.
+        LookupError when there is no such button.
+        """
+        if message is None:
+            return await self.press(button, location=location)
         message_id = message if isinstance(message, int) else message.message_id
         stored = self._chat.messages.get(message_id)
-        if stored is None or stored.inline_markup is None:
-            raise LookupError(f"message {message_id} has no inline keyboard now")
-        return self._tap_inline(stored, button)
+        if stored is None:
+            raise LookupError(f"message {message_id} is not in chat {self._chat.id} (deleted?)")
+        current = (stored.inline_markup or {}).get("inline_keyboard", [])
+        found = _find_button(current, button, ("text", "callback_data"))
+        seen: list[list[dict[str, Any]]] = []
+        if isinstance(message, BotMessage) and message.reply_markup is not None:
+            seen = message.reply_markup.get("inline_keyboard", [])
+        if found is None and not current_only:
+            found = _find_button(seen, button, ("text", "callback_data"))
+        if found is not None:
+            return self._send_callback_query(stored, found)
+        keyboard = self._chat.reply_keyboard
+        if keyboard is not None and _find_button(keyboard.get("keyboard", []), button, ("text",)):
+            return await self.press(button, location=location)
+        labels = [b.get("text") for row in current for b in row]
+        raise LookupError(
+            f"message {message_id} has no button {button!r} now; it has {labels}"
+            + ("" if keyboard is None else "; nor has the reply keyboard shown in the chat")
+        )
 
-    def _tap_inline(self, stored: StoredMessage, button: str | int) -> str:
-        rows = (stored.inline_markup or {}).get("inline_keyboard", [])
-        found = _find_button(rows, button, ("text", "callback_data"))
-        if found is None:
-            labels = [b.get("text") for row in rows for b in row]
-            raise LookupError(
-                f"message {stored.message_id} has no button {button!r}; it has {labels}"
-            )
+    async def tap_inline(self, message: BotMessage | int, button: str | int) -> str:
+        """Tap an inline button the message has now; returns the callback query id."""
+        message_id = message if isinstance(message, int) else message.message_id
+        stored = self._chat.messages.get(message_id)
+        current = (stored.inline_markup or {}).get("inline_keyboard", []) if stored else []
+        found = _find_button(current, button, ("text", "callback_data"))
+        if stored is None or found is None:
+            raise LookupError(f"message {message_id} has no inline button {button!r} now")
+        return self._send_callback_query(stored, found)
+
+    def _send_callback_query(self, stored: StoredMessage, found: dict[str, Any]) -> str:
         if "callback_data" not in found:
             raise ValueError(f"button {found.get('text')!r} sends nothing to the bot")
         query_id = self._world.new_query_id()
