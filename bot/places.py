@@ -241,12 +241,27 @@ async def zone_at_location(latitude: float, longitude: float) -> str | None:
     return await asyncio.to_thread(zone_at, latitude, longitude)
 
 
+@cache
+def _cldr_ids(zone: str) -> tuple[str, ...]:
+    """The zone and its CLDR aliases: CLDR still files Europe/Kyiv under Europe/Kiev."""
+    aliases = get_global("zone_aliases")
+    same = [alias for alias, target in aliases.items() if target == zone]
+    target = aliases.get(zone)
+    return (zone, *same, *([target] if target else []))
+
+
 def zone_label(zone: str, locale: str) -> str:
     """A readable name for a zone in the person's language: "Berlin, Germany"."""
     if zone.startswith("Etc/"):
         return zone.removeprefix("Etc/").replace("GMT-", "UTC+").replace("GMT+", "UTC−")
-    city = get_timezone_location(zone, locale=locale, return_city=True)
-    territory = get_global("zone_territories").get(zone)
+    ids = _cldr_ids(zone)
+    names = Locale.parse(locale).time_zones
+    city = next(
+        (names[key]["city"] for key in ids if key in names and "city" in names[key]),
+        None,
+    ) or get_timezone_location(zone, locale=locale, return_city=True)
+    territories = get_global("zone_territories")
+    territory = next((territories[key] for key in ids if key in territories), None)
     country = Locale.parse(locale).territories.get(territory) if territory else None
     return f"{city}, {country}" if country and country != city else str(city)
 
