@@ -142,19 +142,28 @@ async def test_double_tap_and_stale_buttons_break_nothing(
 ) -> None:
     kim = standin.user(1006, first_name="Kim", language_code="en")
     await kim.send("/start")
+    old_welcome = await kim.next_reply()
+    await kim.send("/start")
     welcome = await kim.next_reply()
+    assert welcome.message_id != old_welcome.message_id
+
     await kim.tap(welcome, 0)
-    await kim.tap(welcome, 0)  # the same (old) message state: a double tap
+    await kim.tap(welcome, 0)  # both taps queued before the bot edits: a double tap
     step = await kim.next_reply()
     assert "Is it" in step.text
     await kim.tap(step, "Yes, that's right")
     consent = await kim.next_reply()
     await kim.tap(consent, "Yes, store my data")
-    await kim.next_reply()
-    await kim.tap(consent, "Yes, store my data")  # long after the flow ended
+    done = await kim.next_reply()
+    assert "You're all set" in done.text
+
+    await kim.tap(old_welcome, "✓ English")  # a button from a flow that has ended
     expired = await kim.next_reply()
-    assert "step that has ended" in expired.text
-    assert all(answer is not None for answer in kim.callback_answers.values())
+    assert "step that has ended" in expired.text and "/settings" in expired.text
+    assert kim.messages[-2].text == done.text, "the finished flow is left as it was"
+    answers = list(kim.callback_answers.values())
+    assert len(answers) == 5 and all(answer is not None for answer in answers)
+    assert answers[-1] is not None and answers[-1]["text"] == "That button has expired."
 
 
 async def test_chatter_and_unknown_commands_get_the_menu(
