@@ -860,6 +860,7 @@ async def test_descriptions_and_menu_button(server: StandinServer, http: httpx.A
 # -- with python-telegram-bot itself -------------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_ptb_bot_round_trip(server: StandinServer) -> None:
     user = await started_user(server)
     bot = telegram.Bot(
