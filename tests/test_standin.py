@@ -909,3 +909,79 @@ async def test_next_reply_times_out_with_what_arrived(server: StandinServer) -> 
     user = server.user(USER)
     with pytest.raises(TimeoutError, match="arrived meanwhile: nothing"):
         await user.next_reply(timeout=0.1)
+
+
+# -- smaller rules ------------------------------------------------------------------
+
+
+def test_trimming_moves_entities_along() -> None:
+    from bot.standin.checks import format_text
+
+    text, entities = format_text("\n  <b>Hi</b> there  \n", "HTML")
+    assert text == "Hi there"
+    assert entities == [{"offset": 0, "length": 2, "type": "bold"}]
+    text, entities = format_text("😀 hi", None, [{"type": "bold", "offset": 3, "length": 2}])
+    assert (text, entities) == ("😀 hi", [{"type": "bold", "offset": 3, "length": 2}])
+
+
+async def test_explicit_entities_must_fit_the_text(
+    server: StandinServer, http: httpx.AsyncClient
+) -> None:
+    await started_user(server)
+    entities = [{"type": "bold", "offset": 0, "length": 10}]
+    body = await call(http, "sendMessage", chat_id=USER, text="short", entities=entities)
+    expect_refusal(body, 400, "Bad Request: entity ends after the end of the text")
+
+
+async def test_replies_locations_and_menu(server: StandinServer, http: httpx.AsyncClient) -> None:
+    user = await started_user(server)
+    first = user.messages  # the bot has said nothing yet
+    assert first == []
+    body = await call(
+        http, "sendMessage", chat_id=USER, text="x", reply_parameters={"message_id": 999}
+    )
+    expect_refusal(body, 400, "Bad Request: message to be replied not found")
+    body = await call(
+        http, "sendMessage", chat_id=USER, text="x", reply_parameters={"message_id": 1}
+    )
+    assert body["result"]["reply_to_message"]["text"] == "/start"
+    body = await call(http, "sendLocation", chat_id=USER, latitude=52.5, longitude=13.4)
+    assert body["result"]["location"] == {"latitude": 52.5, "longitude": 13.4}
+    await call(http, "setChatMenuButton", chat_id=USER, menu_button={"type": "commands"})
+    got = await call(http, "getChatMenuButton", chat_id=USER)
+    assert got["result"] == {"type": "commands"}
+    assert [m.text for m in user.messages] == ["x", ""]
+    assert user.last_message is not None
+    assert user.last_message.raw["location"]["latitude"] == 52.5
+    # the bot may delete what the user wrote in a private chat
+    assert (await call(http, "deleteMessage", chat_id=USER, message_id=1))["ok"] is True
+    assert len(server.violations) == 1
+
+
+async def test_webhook_settings_are_checked(server: StandinServer, http: httpx.AsyncClient) -> None:
+    body = await call(http, "setWebhook", url="https://example.org/hook", secret_token="no spaces")
+    expect_refusal(body, 400, "Bad Request: secret token contains unallowed characters")
+    body = await call(http, "setWebhook", url="https://example.org:5000/hook")
+    expect_refusal(
+        body,
+        400,
+        "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443",
+    )
+    assert (await call(http, "setWebhook", url="https://example.org/hook"))["ok"] is True
+    assert (await call(http, "setWebhook", url=""))["ok"] is True
+    assert (await call(http, "getWebhookInfo"))["result"]["url"] == ""
+
+
+async def test_records_of_requests_and_violations(
+    server: StandinServer, http: httpx.AsyncClient
+) -> None:
+    await call(http, "sendMessage", chat_id=5, text="to nobody")
+    [violation] = server.violations
+    assert violation.method == "sendMessage"
+    assert violation.params == {"chat_id": 5, "text": "to nobody"}
+    assert (violation.error_code, violation.description) == (400, "Bad Request: chat not found")
+    assert server.requests[-1].ok is False
+    server.clear_violations()
+    assert server.violations == []
+    await call(http, "getMe")
+    assert server.requests[-1].ok is True
