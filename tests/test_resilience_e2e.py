@@ -1,0 +1,93 @@
+"""Groups, blocked people, Telegram's flood limits and server errors, and private logs."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.app import BetweenApplication, services_of
+from bot.standin import StandinServer
+from bot.store import users
+
+
+async def test_a_group_gets_no_reply_and_nothing_is_stored(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    maya = standin.user(4001, first_name="Maya")
+    group = standin.group(-100500, title="Family")
+    await group.send(maya, "/start")
+    await group.send(maya, "I feel awful today")
+    await maya.send("/help")  # a private message afterwards is answered
+    reply = await maya.next_reply()
+    assert "/settings" in reply.text
+    assert group.messages == []
+    db = services_of(bot).db
+    rows = await db.fetchall("SELECT user_id, chat_id FROM users")
+    assert [(row["user_id"], row["chat_id"]) for row in rows] == [(4001, 4001)]
+    assert await db.fetchall("SELECT * FROM conversation_states") == []
+
+
+async def test_flood_limit_is_respected_and_the_reply_still_arrives(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    maya = standin.user(4002, first_name="Maya")
+    standin.inject_fault("sendMessage", "429", retry_after=1)
+    await maya.send("/help")
+    reply = await maya.next_reply(timeout=10)
+    assert "/settings" in reply.text
+    sends = [record for record in standin.requests if record.method == "sendMessage"]
+    assert [record.fault for record in sends] == ["429", None]
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_and_kept(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    maya = standin.user(4003, first_name="Maya")
+    await maya.send("/help")
+    await maya.next_reply()
+    await maya.block()
+    db = services_of(bot).db
+    for _ in range(100):
+        person = await users.get(db, 4003)
+        if person is not None and person.blocked_at is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert person is not None and person.blocked_at is not None
+    await maya.send("/help")  # writing again unblocks, as in Telegram
+    await maya.next_reply()
+    person = await users.get(db, 4003)
+    assert person is not None and person.blocked_at is None
+
+
+async def test_a_server_error_gets_a_kind_note_not_silence(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    maya = standin.user(4004, first_name="Maya")
+    standin.inject_fault("sendMessage", "5xx")
+    await maya.send("/help")
+    note = await maya.next_reply(timeout=10)
+    assert "something went wrong on my side" in note.text
+
+
+async def test_logs_hold_no_text_a_person_wrote(
+    standin: StandinServer, bot: BetweenApplication, private_log: pytest.LogCaptureFixture
+) -> None:
+    secrets = ["Tbilisi", "my chest is tight at work", "/nosuchcommand-xyz"]
+    maya = standin.user(4005, first_name="Maya", language_code="ru")
+    await maya.send("/start")
+    welcome = await maya.next_reply()
+    await maya.tap(welcome, 0)
+    await maya.next_reply()
+    await maya.send(secrets[0])
+    await maya.next_reply()
+    await maya.next_reply()
+    await maya.send(secrets[1])
+    await maya.next_reply()
+    await maya.send(secrets[2])
+    await maya.next_reply()
+    logged = "\n".join(record.getMessage() for record in private_log.records)
+    assert "onboarding started user=4005" in logged
+    for secret in secrets:
+        assert secret not in logged
+    assert "Asia/Tbilisi" not in logged
