@@ -49,7 +49,7 @@ def consent_text(t: Translator) -> str:
         "<b>About your data.</b> To remember your check-ins, plans and notes, Between keeps "
         "them in its own database, on the server of whoever runs this bot. They are used "
         "only to help you and to make the summaries you ask for. Nothing is shared unless "
-        "you send it yourself, and you can have everything erased.\n\n"
+        "you send it yourself, and you can withdraw your consent at any time in /settings.\n\n"
         "Is it all right to store what you tell me?"
     )
 
