@@ -80,7 +80,7 @@ class RequestRecord:
 class BotDocument:
     file_name: str
     mime_type: str
-    data: bytes
+    data: bytes = field(repr=False)
     file_id: str = ""
 
 
@@ -99,7 +99,7 @@ class BotMessage:
     callback_data: list[list[str | None]]
     reply_keyboard: list[list[str]] | None
     document: BotDocument | None
-    photo: bytes | None
+    photo: bytes | None = field(repr=False)
     edit_count: int
     date: int
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -212,7 +213,7 @@ class StandinServer:
         token: str,
         method_name: str,
         raw: dict[str, Any],
-        is_abandoned: Any = None,
+        is_abandoned: Callable[[], bool] | None = None,
     ) -> tuple[int, dict[str, Any]]:
         """Answer one Bot API request: (HTTP status, JSON body)."""
         match = _TOKEN.fullmatch(token)

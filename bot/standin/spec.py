@@ -8,6 +8,7 @@ request breaks the spec (empty list = fine).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping
@@ -39,7 +40,7 @@ class UploadedFile:
     field_name: str
     file_name: str
     mime_type: str
-    data: bytes
+    data: bytes = dataclasses.field(repr=False)
 
 
 @dataclass(frozen=True)
