@@ -36,7 +36,7 @@ def _run(*args: str | Path) -> None:
 
 
 def setup() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
         raise SystemExit("Between needs Python 3.11 or newer.")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not PYTHON.exists():
@@ -51,17 +51,55 @@ def setup() -> None:
 
 
 def compile_catalogs() -> None:
-    _run(PYTHON, "-m", "babel.messages.frontend", "compile", "-d", LOCALES, "-D", "messages",
-         "--statistics")
+    _run(
+        PYTHON,
+        "-m",
+        "babel.messages.frontend",
+        "compile",
+        "-d",
+        LOCALES,
+        "-D",
+        "messages",
+        "--statistics",
+    )
 
 
 def update_catalogs() -> None:
     pot = LOCALES / "messages.pot"
-    _run(PYTHON, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "N_",
-         "-k", "gettext", "-k", "ngettext:1,2", "--no-location", "--sort-output",
-         "--project=Between", "-o", pot, ".")
-    _run(PYTHON, "-m", "babel.messages.frontend", "update", "-i", pot, "-d", LOCALES,
-         "-D", "messages", "--no-fuzzy-matching", "--ignore-obsolete")
+    _run(
+        PYTHON,
+        "-m",
+        "babel.messages.frontend",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "N_",
+        "-k",
+        "gettext",
+        "-k",
+        "ngettext:1,2",
+        "--no-location",
+        "--sort-output",
+        "--project=Between",
+        "-o",
+        pot,
+        ".",
+    )
+    _run(
+        PYTHON,
+        "-m",
+        "babel.messages.frontend",
+        "update",
+        "-i",
+        pot,
+        "-d",
+        LOCALES,
+        "-D",
+        "messages",
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
 
 
 def main(argv: list[str]) -> int:

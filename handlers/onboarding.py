@@ -29,6 +29,7 @@ _log = logging.getLogger(__name__)
 
 PREFIX = "ob"
 LANGUAGE, TIMEZONE, CONSENT = "ob_language", "ob_timezone", "ob_consent"
+Tap = CallbackQueryHandler[BetweenContext, object]
 
 
 def language_rows(prefix: str, current: str) -> list[list[Button]]:
@@ -188,14 +189,14 @@ def conversation() -> ConversationHandler[BetweenContext]:
     a double tap, are answered and change nothing. The state decides what typed text means.
     """
     typed = PRIVATE & filters.TEXT & ~filters.COMMAND
-    language = CallbackQueryHandler(
+    language: Tap = CallbackQueryHandler(
         language_chosen, pattern=callbacks.pattern(f"{PREFIX}:lang", SUPPORTED_LOCALES)
     )
-    zone = CallbackQueryHandler(zone_tapped, pattern=timezone.zone_pattern(PREFIX))
-    other = CallbackQueryHandler(
+    zone: Tap = CallbackQueryHandler(zone_tapped, pattern=timezone.zone_pattern(PREFIX))
+    other: Tap = CallbackQueryHandler(
         timezone.ask_for_place, pattern=callbacks.pattern(PREFIX, [timezone.OTHER])
     )
-    consent = CallbackQueryHandler(
+    consent: Tap = CallbackQueryHandler(
         consent_given, pattern=callbacks.pattern(f"{PREFIX}:consent", ["yes", "no"])
     )
     earlier_tap = ignore_taps(rf"^{PREFIX}:")

@@ -21,17 +21,17 @@ class Terminal:
         self.process.stdin.write(f"{line}\n".encode())
         await self.process.stdin.drain()
 
-    async def wait_for(self, text: str, timeout: float = 30.0) -> str:
+    async def wait_for(self, text: str, within: float = 30.0) -> str:
         assert self.process.stdout is not None
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(within):
                 while text not in self.screen[self.seen :]:
                     chunk = await self.process.stdout.read(4096)
                     if not chunk:
                         raise AssertionError(f"the chat ended before {text!r}:\n{self.screen}")
                     self.screen += chunk.decode()
         except TimeoutError:
-            raise AssertionError(f"no {text!r} within {timeout}s:\n{self.screen}") from None
+            raise AssertionError(f"no {text!r} within {within}s:\n{self.screen}") from None
         self.seen = self.screen.index(text, self.seen) + len(text)
         return self.screen
 
