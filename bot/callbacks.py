@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 MAX_CALLBACK_BYTES = 64
-_FIELD = re.compile(r"^[A-Za-z0-9_/+\-]+$")
+_FIELD = re.compile(r"^[A-Za-z0-9_/+\-]+\Z")
 
 
 def pack(*fields: str) -> str:
@@ -29,10 +29,10 @@ def pattern(prefix: str, values: Iterable[str] | None = None, *, any_field: bool
     """An anchored regex for "prefix" or "prefix:<one of values>" or "prefix:<any field>"."""
     if values is not None:
         choices = "|".join(re.escape(value) for value in values)
-        return rf"^{re.escape(prefix)}:({choices})$"
+        return rf"^{re.escape(prefix)}:({choices})\Z"
     if any_field:
-        return rf"^{re.escape(prefix)}:([A-Za-z0-9_/+\-]{{1,60}})$"
-    return rf"^{re.escape(prefix)}$"
+        return rf"^{re.escape(prefix)}:([A-Za-z0-9_/+\-]{{1,60}})\Z"
+    return rf"^{re.escape(prefix)}\Z"
 
 
 def field(data: str | None, prefix: str) -> str:

@@ -147,5 +147,5 @@ def handlers() -> list[
     return [
         CommandHandler("settings", settings_command, filters=PRIVATE),
         CommandHandler("language", language_command, filters=PRIVATE),
-        CallbackQueryHandler(settings_tap, pattern=rf"^(?:{taps})$"),
+        CallbackQueryHandler(settings_tap, pattern=rf"^(?:{taps})\Z"),
     ]

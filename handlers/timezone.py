@@ -123,7 +123,12 @@ async def zone_from_text(update: Update, context: BetweenContext, prefix: str) -
             [(places.place_label(place, t.locale), callbacks.pack(prefix, "zone", place.zone))]
             for place in found
         ]
-        await message.reply_text(t.gettext("Which one do you mean?"), reply_markup=keyboard(rows))
+        question = t.ngettext(
+            "I found {n} place with that name. Which one do you mean?",
+            "I found {n} places with that name. Which one do you mean?",
+            len(found),
+        )
+        await message.reply_text(question, reply_markup=keyboard(rows))
         return None
     await message.reply_text(
         t.gettext(
@@ -148,7 +153,7 @@ async def zone_from_location(update: Update, context: BetweenContext) -> str | N
 
 
 def zone_pattern(prefix: str) -> str:
-    return rf"^{prefix}:zone:([A-Za-z0-9_/+\-]{{1,50}})$"
+    return rf"^{prefix}:zone:([A-Za-z0-9_/+\-]{{1,50}})\Z"
 
 
 def tapped_zone(update: Update, prefix: str) -> str | None:
@@ -241,7 +246,7 @@ def conversation() -> ConversationHandler[BetweenContext]:
                 CallbackQueryHandler(ask_for_place, pattern=callbacks.pattern(PREFIX, [OTHER])),
                 MessageHandler(PRIVATE & filters.LOCATION, location_shared),
                 MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, place_typed),
-                ignore_taps(r"^(?:st:tz|tz:.*)$"),
+                ignore_taps(r"^(?:st:tz|tz:.*)\Z"),
             ],
         },
         fallbacks=[CommandHandler("cancel", cancel)],

@@ -112,7 +112,7 @@ async def test_ambiguous_and_unknown_places_keep_the_step(
     assert "couldn't find that place" in unknown.text
     await sam.send("Odessa")
     choice = await sam.next_reply()
-    assert "Which one" in choice.text
+    assert "I found 2 places with that name. Which one do you mean?" in choice.text
     labels = [row[0] for row in choice.buttons]
     assert any("Ukraine" in label for label in labels)
     assert any("United States" in label for label in labels)

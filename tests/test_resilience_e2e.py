@@ -91,3 +91,33 @@ async def test_logs_hold_no_text_a_person_wrote(
     for secret in secrets:
         assert secret not in logged
     assert "Asia/Tbilisi" not in logged
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "st:lang:ru\n",
+        "st:lang:xx",
+        "ob:consent:maybe",
+        "ob:zone:Not/AZone",
+        "ob:zone:../../etc",
+        "💥",
+        "st:consent:yes:4007",
+    ],
+)
+async def test_forged_callback_data_is_ignored_kindly_and_changes_nothing(
+    standin: StandinServer, bot: BetweenApplication, forged: str
+) -> None:
+    other = standin.user(4007, first_name="Other")
+    await other.send("/help")
+    await other.next_reply()
+    maya = standin.user(4006, first_name="Maya")
+    await maya.send("/settings")
+    view = await maya.next_reply()
+    await maya.tap_forged(view, forged)
+    reply = await maya.next_reply()
+    assert "/settings" in reply.text and "Language: English" not in reply.text
+    db = services_of(bot).db
+    rows = await db.fetchall("SELECT user_id, locale, timezone, consent_at FROM users ORDER BY 1")
+    assert [tuple(row) for row in rows] == [(4006, None, None, None), (4007, None, None, None)]
+    assert all(answer is not None for answer in maya.callback_answers.values())

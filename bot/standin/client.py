@@ -230,6 +230,14 @@ class FakeUser(_ChatView):
             raise LookupError(f"message {message_id} has no inline button {button!r} now")
         return self._send_callback_query(stored, found)
 
+    async def tap_forged(self, message: BotMessage | int, callback_data: str) -> str:
+        """What a modified client can do: send any callback_data from a bot message."""
+        message_id = message if isinstance(message, int) else message.message_id
+        stored = self._chat.messages.get(message_id)
+        if stored is None:
+            raise LookupError(f"message {message_id} is not in chat {self._chat.id}")
+        return self._send_callback_query(stored, {"callback_data": callback_data})
+
     def _send_callback_query(self, stored: StoredMessage, found: dict[str, Any]) -> str:
         if "callback_data" not in found:
             raise ValueError(f"button {found.get('text')!r} sends nothing to the bot")
