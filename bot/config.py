@@ -14,6 +14,7 @@ DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DB = "./data/between.sqlite3"
 
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
@@ -95,8 +96,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     webhook_url = get("BETWEEN_WEBHOOK_URL")
     if webhook_url is not None:
         webhook_url = _http_url("BETWEEN_WEBHOOK_URL", webhook_url, problems)
-        if webhook_url.startswith("http://"):
-            problems.append("BETWEEN_WEBHOOK_URL must use https: Telegram only calls https.")
+        host = urlsplit(webhook_url).hostname or ""
+        if webhook_url.startswith("http://") and host not in _LOOPBACK:
+            problems.append(
+                "BETWEEN_WEBHOOK_URL must use https: Telegram only calls https "
+                "(plain http is accepted only for a local Bot API server on this machine)."
+            )
     secret_raw = get("BETWEEN_WEBHOOK_SECRET")
     webhook_secret: Secret | None = None
     if secret_raw is not None:

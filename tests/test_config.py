@@ -71,3 +71,14 @@ def test_webhook_mode_needs_token_and_secret() -> None:
 def test_database_path_that_is_a_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="is a folder"):
         load_settings({"BETWEEN_DB": str(tmp_path)})
+
+
+def test_plain_http_webhook_only_for_a_local_bot_api_server() -> None:
+    local = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": "1:abc",
+            "BETWEEN_WEBHOOK_URL": "http://127.0.0.1:8443",
+            "BETWEEN_WEBHOOK_SECRET": "abc",
+        }
+    )
+    assert local.webhook_url == "http://127.0.0.1:8443"

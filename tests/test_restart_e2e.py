@@ -4,48 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sqlite3
-import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
 from bot.standin import StandinServer
 
-from .conftest import TOKEN
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@asynccontextmanager
-async def bot_process(
-    standin: StandinServer, db: Path
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`python -m bot` as the operator runs it, with a token, polling the stand-in."""
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": standin.base_url,
-        "BETWEEN_DB": str(db),
-        "BETWEEN_LOG_LEVEL": "WARNING",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL
-    )
-    try:
-        yield process
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(process.wait(), 15)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+from .processes import bot_process
 
 
 async def saved_state(db: Path, user_id: int) -> str | None:
