@@ -16,3 +16,7 @@ def configure_logging(level: str | None = None) -> None:
     )
     for noisy in ("httpx", "httpcore", "apscheduler", "tornado.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # PTB's debug logs print whole updates, message text included: never below INFO.
+    logging.getLogger("telegram").setLevel(
+        max(logging.INFO, logging.getLogger().getEffectiveLevel())
+    )

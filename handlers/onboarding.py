@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot import callbacks, places
 from bot.commands import publish_chat_commands
 from bot.context import BetweenContext
 from bot.i18n import SUPPORTED_LOCALES, Translator, native_name, translator
@@ -116,8 +116,11 @@ async def zone_tapped(update: Update, context: BetweenContext) -> str:
 
 
 async def place_typed(update: Update, context: BetweenContext) -> str:
-    zone = await timezone.zone_from_text(update, context, PREFIX)
-    return await _zone_found(update, context, zone)
+    place = await timezone.place_from_text(update, context, PREFIX)
+    if place is None:
+        return TIMEZONE
+    label = places.place_label(place, context.t.locale)
+    return await _zone_found(update, context, place.zone, label)
 
 
 async def location_shared(update: Update, context: BetweenContext) -> str:
@@ -125,14 +128,16 @@ async def location_shared(update: Update, context: BetweenContext) -> str:
     return await _zone_found(update, context, zone)
 
 
-async def _zone_found(update: Update, context: BetweenContext, zone: str | None) -> str:
+async def _zone_found(
+    update: Update, context: BetweenContext, zone: str | None, label: str | None = None
+) -> str:
     if zone is None:
         return TIMEZONE
     await timezone.save_zone(context, zone)
     t = context.t
     message = update.effective_message
     assert message is not None
-    await timezone.remove_reply_keyboard(message, timezone.zone_set_text(t, zone, context))
+    await timezone.remove_reply_keyboard(message, timezone.zone_set_text(t, zone, context, label))
     await message.reply_text(consent_text(t), reply_markup=keyboard(consent_rows(t)))
     return CONSENT
 

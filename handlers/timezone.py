@@ -30,12 +30,11 @@ OTHER = "other"
 CHOOSING = "tz_choosing"
 
 
-def zone_now(t: Translator, zone: str, context: BetweenContext) -> str:
+def zone_now(t: Translator, zone: str, context: BetweenContext, label: str | None = None) -> str:
     """ "Berlin, Germany (14:05 now)" in the person's language."""
     now = places.local_now(zone, context.services.clock())
-    return t.gettext(
-        "{place} ({time} now)", place=places.zone_label(zone, t.locale), time=t.time(now)
-    )
+    place = label or places.zone_label(zone, t.locale)
+    return t.gettext("{place} ({time} now)", place=place, time=t.time(now))
 
 
 async def prompt(
@@ -105,19 +104,26 @@ async def save_zone(context: BetweenContext, zone: str) -> None:
     _log.info("time zone set user=%d", person.user_id)
 
 
-def zone_set_text(t: Translator, zone: str, context: BetweenContext) -> str:
-    return t.gettext("Time zone set: <b>{zone}</b>.", zone=escape(zone_now(t, zone, context)))
+def zone_set_text(
+    t: Translator, zone: str, context: BetweenContext, label: str | None = None
+) -> str:
+    """The confirmation, naming the place the person gave when there is one."""
+    return t.gettext(
+        "Time zone set: <b>{zone}</b>.", zone=escape(zone_now(t, zone, context, label))
+    )
 
 
-async def zone_from_text(update: Update, context: BetweenContext, prefix: str) -> str | None:
-    """A zone from what the person typed; asks them to choose or to try again otherwise."""
+async def place_from_text(
+    update: Update, context: BetweenContext, prefix: str
+) -> places.Place | None:
+    """The place the person typed; asks them to choose or to try again otherwise."""
     message = update.effective_message
     assert message is not None and message.text is not None
     t = context.t
     index = await places.load_place_index()
     found = places.lookup(index, message.text)
     if len(found) == 1:
-        return found[0].zone
+        return found[0]
     if found:
         rows = [
             [(places.place_label(place, t.locale), callbacks.pack(prefix, "zone", place.zone))]
@@ -205,10 +211,12 @@ async def zone_tapped(update: Update, context: BetweenContext) -> int | str:
 
 
 async def place_typed(update: Update, context: BetweenContext) -> int | str:
-    zone = await zone_from_text(update, context, PREFIX)
-    if zone is None:
+    place = await place_from_text(update, context, PREFIX)
+    if place is None:
         return CHOOSING
-    return await _finish_with(update, context, zone)
+    return await _finish_with(
+        update, context, place.zone, places.place_label(place, context.t.locale)
+    )
 
 
 async def location_shared(update: Update, context: BetweenContext) -> int | str:
@@ -218,10 +226,14 @@ async def location_shared(update: Update, context: BetweenContext) -> int | str:
     return await _finish_with(update, context, zone)
 
 
-async def _finish_with(update: Update, context: BetweenContext, zone: str) -> int:
+async def _finish_with(
+    update: Update, context: BetweenContext, zone: str, label: str | None = None
+) -> int:
     await save_zone(context, zone)
     assert update.effective_message is not None
-    await remove_reply_keyboard(update.effective_message, zone_set_text(context.t, zone, context))
+    await remove_reply_keyboard(
+        update.effective_message, zone_set_text(context.t, zone, context, label)
+    )
     return ConversationHandler.END
 
 
