@@ -8,6 +8,8 @@ from bot.app import BetweenApplication, services_of
 from bot.standin import StandinServer
 from bot.store import users
 
+from .flows import at_time_zone_step
+
 
 async def person(bot: BetweenApplication, user_id: int) -> users.Person:
     found = await users.get(services_of(bot).db, user_id)
@@ -102,10 +104,7 @@ async def test_ambiguous_and_unknown_places_keep_the_step(
     standin: StandinServer, bot: BetweenApplication
 ) -> None:
     sam = standin.user(1004, first_name="Sam", language_code="en-GB")
-    await sam.send("/start")
-    welcome = await sam.next_reply()
-    await sam.tap(welcome, 0)
-    await sam.next_reply()
+    await at_time_zone_step(sam)
     await sam.send("Xyzzyville <b>&")
     unknown = await sam.next_reply()
     assert "couldn't find that place" in unknown.text

@@ -10,6 +10,8 @@ from bot.app import BetweenApplication, services_of
 from bot.standin import StandinServer
 from bot.store import users
 
+from .flows import at_time_zone_step
+
 
 async def test_a_group_gets_no_reply_and_nothing_is_stored(
     standin: StandinServer, bot: BetweenApplication
@@ -75,10 +77,7 @@ async def test_logs_hold_no_text_a_person_wrote(
 ) -> None:
     secrets = ["Tbilisi", "my chest is tight at work", "/nosuchcommand-xyz"]
     maya = standin.user(4005, first_name="Maya", language_code="ru")
-    await maya.send("/start")
-    welcome = await maya.next_reply()
-    await maya.tap(welcome, 0)
-    await maya.next_reply()
+    await at_time_zone_step(maya)
     await maya.send(secrets[0])
     await maya.next_reply()
     await maya.next_reply()

@@ -5,21 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.app import BetweenApplication, services_of
-from bot.standin import FakeUser, StandinServer
+from bot.standin import StandinServer
 from bot.store import users
 
-
-async def onboarded(standin: StandinServer, user_id: int, language_code: str) -> FakeUser:
-    person = standin.user(user_id, first_name="Alex", language_code=language_code)
-    await person.send("/start")
-    welcome = await person.next_reply()
-    await person.tap(welcome, 0)
-    step = await person.next_reply()
-    await person.tap(step, 0)
-    consent = await person.next_reply()
-    await person.tap(consent, 0)
-    await person.next_reply()
-    return person
+from .flows import onboarded
 
 
 async def test_settings_change_language_in_place(

@@ -108,3 +108,28 @@ async def test_person_settings_round_trip(tmp_path: Path) -> None:
         assert not person.has_consented
     finally:
         await db.close()
+
+
+async def test_a_transaction_lands_whole_or_not_at_all(tmp_path: Path) -> None:
+    db = Database(tmp_path / "t.sqlite3")
+    try:
+
+        async def insert_then_fail() -> None:
+            async with db.transaction() as conn:
+                await conn.execute(
+                    "INSERT INTO users (user_id, chat_id, created_at, updated_at) "
+                    "VALUES (1, 1, 'x', 'x')"
+                )
+                raise RuntimeError("a failure halfway")
+
+        with pytest.raises(RuntimeError):
+            await insert_then_fail()
+        assert await users.get(db, 1) is None
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (user_id, chat_id, created_at, updated_at) "
+                "VALUES (2, 2, 'x', 'x')"
+            )
+        assert await users.get(db, 2) is not None
+    finally:
+        await db.close()
