@@ -6,6 +6,7 @@ The same steps serve onboarding (prefix "ob") and /timezone or Settings (prefix 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from html import escape
 from zoneinfo import available_timezones
 
@@ -28,6 +29,7 @@ _log = logging.getLogger(__name__)
 
 OTHER = "other"
 CHOOSING = "tz_choosing"
+CHOOSING_TIMEOUT = timedelta(minutes=30)
 
 
 def zone_now(t: Translator, zone: str, context: BetweenContext, label: str | None = None) -> str:
@@ -136,13 +138,13 @@ async def place_from_text(
         )
         await message.reply_text(question, reply_markup=keyboard(rows))
         return None
-    await message.reply_text(
-        t.gettext(
-            "I couldn't find that place. Try your city or a larger one nearby, your country, "
-            "or a time zone name such as Europe/Madrid or America/Sao_Paulo."
-        ),
-        reply_markup=location_keyboard(t),
+    hint = t.gettext(
+        "I couldn't find that place. Try your city or a larger one nearby, your country, "
+        "or a time zone name such as Europe/Madrid or America/Sao_Paulo."
     )
+    if prefix == PREFIX:
+        hint += "\n\n" + t.gettext("Or send /cancel to keep your time zone as it is.")
+    await message.reply_text(hint, reply_markup=location_keyboard(t))
     return None
 
 
@@ -262,6 +264,8 @@ def conversation() -> ConversationHandler[BetweenContext]:
             ],
         },
         fallbacks=[CommandHandler("cancel", cancel)],
+        # An unanswered question does not wait for ever: later chatter is not a place.
+        conversation_timeout=CHOOSING_TIMEOUT,
         name="timezone",
         persistent=True,
         allow_reentry=True,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
 import pytest
 
 from bot.app import BetweenApplication, services_of
@@ -74,6 +77,7 @@ async def test_unreadable_place_keeps_the_previous_zone(
     await alex.send("nowhere-at-all")
     hint = await alex.next_reply()
     assert "Europe/Madrid" in hint.text, "an example of what works"
+    assert "/cancel" in hint.text
     stored = await users.get(services_of(bot).db, 3003)
     assert stored is not None and stored.timezone == "America/New_York"
     await alex.send("/cancel")
@@ -126,3 +130,22 @@ async def test_onboarding_completes_in_every_language(
     assert "/settings" in person.messages[-1].text
     stored = await users.get(services_of(bot).db, person.chat_id)
     assert stored is not None and stored.has_consented and stored.timezone
+
+
+@pytest.fixture
+def short_question_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("handlers.timezone.CHOOSING_TIMEOUT", timedelta(seconds=1))
+
+
+async def test_an_unanswered_time_zone_question_lets_go(
+    short_question_timeout: None, standin: StandinServer, bot: BetweenApplication
+) -> None:
+    alex = await onboarded(standin, 3005, "en")
+    await alex.send("/timezone")
+    await alex.next_reply()
+    await asyncio.sleep(2.5)
+    await alex.send("Lima")  # much later, and not an answer any more
+    menu = await alex.next_reply()
+    assert "/settings" in menu.text
+    stored = await users.get(services_of(bot).db, 3005)
+    assert stored is not None and stored.timezone == "America/New_York"
