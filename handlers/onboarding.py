@@ -7,8 +7,9 @@ time zone step. The conversation is persistent: a restart resumes it at the next
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -23,13 +24,23 @@ from bot.context import BetweenContext
 from bot.i18n import SUPPORTED_LOCALES, Translator, native_name, translator
 from bot.store import users
 from handlers import timezone
-from handlers.common import PRIVATE, Button, about_text, edit, ignore_taps, keyboard, menu_text
+from handlers.common import (
+    PRIVATE,
+    Button,
+    about_text,
+    edit,
+    ignore_taps,
+    keyboard,
+    mark_finished,
+    menu_text,
+)
 
 _log = logging.getLogger(__name__)
 
 PREFIX = "ob"
 LANGUAGE, TIMEZONE, CONSENT = "ob_language", "ob_timezone", "ob_consent"
 Tap = CallbackQueryHandler[BetweenContext, object]
+IDLE_TIMEOUT = timedelta(days=1)
 
 
 def language_rows(prefix: str, current: str) -> list[list[Button]]:
@@ -107,11 +118,14 @@ async def zone_tapped(update: Update, context: BetweenContext) -> str:
     await query.answer()
     await timezone.save_zone(context, zone)
     t = context.t
-    await edit(
-        query,
-        f"{timezone.zone_set_text(t, zone, context)}\n\n{consent_text(t)}",
-        keyboard(consent_rows(t)),
-    )
+    zone_set = timezone.zone_set_text(t, zone, context)
+    if timezone.location_keyboard_shown(context) and isinstance(query.message, Message):
+        # The "share location" keyboard is on screen: only a new message can take it away.
+        await timezone.clear_buttons(query)
+        await timezone.remove_reply_keyboard(query.message, zone_set, context)
+        await query.message.reply_text(consent_text(t), reply_markup=keyboard(consent_rows(t)))
+    else:
+        await edit(query, f"{zone_set}\n\n{consent_text(t)}", keyboard(consent_rows(t)))
     return CONSENT
 
 
@@ -137,7 +151,9 @@ async def _zone_found(
     t = context.t
     message = update.effective_message
     assert message is not None
-    await timezone.remove_reply_keyboard(message, timezone.zone_set_text(t, zone, context, label))
+    await timezone.remove_reply_keyboard(
+        message, timezone.zone_set_text(t, zone, context, label), context
+    )
     await message.reply_text(consent_text(t), reply_markup=keyboard(consent_rows(t)))
     return CONSENT
 
@@ -165,6 +181,14 @@ async def consent_given(update: Update, context: BetweenContext) -> int:
         )
     _log.info("onboarding finished user=%d consent=%s", context.person.user_id, agreed)
     await edit(query, f"{closing}\n\n{menu_text(t)}")
+    mark_finished(context, query)
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: BetweenContext) -> int:
+    if update.effective_message is not None:
+        text = context.t.gettext("Okay. You can go through the introduction any time with /start.")
+        await timezone.remove_reply_keyboard(update.effective_message, text, context)
     return ConversationHandler.END
 
 
@@ -225,7 +249,10 @@ def conversation() -> ConversationHandler[BetweenContext]:
             ],
             CONSENT: [consent, MessageHandler(typed, hint_tap_consent), earlier_tap],
         },
-        fallbacks=[],
+        fallbacks=[CommandHandler("cancel", cancel, filters=PRIVATE)],
+        # Someone who leaves the introduction half-way is not held in it: later messages
+        # are read as messages again, not as answers to an old question.
+        conversation_timeout=IDLE_TIMEOUT,
         name="onboarding",
         persistent=True,
         allow_reentry=True,

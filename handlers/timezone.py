@@ -8,9 +8,16 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from html import escape
-from zoneinfo import available_timezones
 
-from telegram import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import (
+    CallbackQuery,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.error import BadRequest
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -23,7 +30,7 @@ from bot import callbacks, places
 from bot.context import BetweenContext
 from bot.i18n import Translator
 from bot.store import users
-from handlers.common import PRIVATE, Button, edit, ignore_taps, keyboard
+from handlers.common import PRIVATE, Button, edit, ignore_taps, keyboard, mark_finished
 
 _log = logging.getLogger(__name__)
 
@@ -87,15 +94,44 @@ def location_keyboard(t: Translator) -> ReplyKeyboardMarkup:
     )
 
 
+KEYBOARD_SHOWN = "location_keyboard_shown"
+
+
+async def show_location_keyboard(message: Message, text: str, context: BetweenContext) -> None:
+    await message.reply_text(text, reply_markup=location_keyboard(context.t))
+    context.memo[KEYBOARD_SHOWN] = True
+
+
+async def remove_reply_keyboard(message: Message, text: str, context: BetweenContext) -> None:
+    await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+    context.memo.pop(KEYBOARD_SHOWN, None)
+
+
+def location_keyboard_shown(context: BetweenContext) -> bool:
+    return bool(context.memo.get(KEYBOARD_SHOWN))
+
+
+async def clear_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off a message whose choice was made (a double tap is fine)."""
+    message = query.message
+    if isinstance(message, Message) and message.reply_markup is not None and message.text:
+        try:
+            # editMessageText rather than editMessageReplyMarkup: with Defaults(parse_mode)
+            # PTB adds parse_mode to the latter, a field that method does not have.
+            await message.edit_text(message.text_html, reply_markup=None)
+        except BadRequest as error:
+            if "not modified" not in str(error):
+                raise
+
+
 async def ask_for_place(update: Update, context: BetweenContext) -> None:
     """'Somewhere else': ask for a city and offer the location button (a reply keyboard)."""
     query = update.callback_query
-    t = context.t
     if query is not None:
         await query.answer()
     message = update.effective_message
     if message is not None:
-        await message.reply_text(ask_place_text(t), reply_markup=location_keyboard(t))
+        await show_location_keyboard(message, ask_place_text(context.t), context)
 
 
 async def save_zone(context: BetweenContext, zone: str) -> None:
@@ -115,22 +151,46 @@ def zone_set_text(
     )
 
 
+def _answer_words() -> frozenset[str]:
+    return frozenset(places.normalise(word) for word in ANSWER_WORDS)
+
+
+# Replies that are not places, in every supported language; some are also town names.
+ANSWER_WORDS = (
+    "yes", "no", "ok", "okay", "sure", "thanks", "hello", "hi", "yeah", "nope",
+    "si", "sí", "vale", "gracias", "hola", "claro",
+    "ja", "nein", "danke", "hallo", "gut", "genau",
+    "oui", "non", "merci", "bonjour", "d'accord", "salut",
+    "sim", "não", "obrigado", "obrigada", "olá", "oi", "tá",
+    "да", "нет", "ок", "спасибо", "привет", "хорошо", "ага",
+    "так", "ні", "дякую", "привіт", "добре",
+)  # fmt: skip
+_ANSWERS = _answer_words()
+
+
 async def place_from_text(
     update: Update, context: BetweenContext, prefix: str
 ) -> places.Place | None:
-    """The place the person typed; asks them to choose or to try again otherwise."""
+    """The place the person typed if it is clear; otherwise asks them to choose, to tap,
+    or to try again, and returns None."""
     message = update.effective_message
     assert message is not None and message.text is not None
     t = context.t
+    if places.normalise(message.text) in _ANSWERS:
+        await message.reply_text(
+            t.gettext("Please tap one of the buttons above, or type the name of your city.")
+        )
+        return None
     index = await places.load_place_index()
     found = places.lookup(index, message.text)
-    if len(found) == 1:
+    if len(found) == 1 and found[0].certain:
         return found[0]
     if found:
         rows = [
             [(places.place_label(place, t.locale), callbacks.pack(prefix, "zone", place.zone))]
             for place in found
         ]
+        rows.append([(t.gettext("Somewhere else"), callbacks.pack(prefix, OTHER))])
         question = t.ngettext(
             "I found {n} place with that name. Which one do you mean?",
             "I found {n} places with that name. Which one do you mean?",
@@ -144,7 +204,7 @@ async def place_from_text(
     )
     if prefix == PREFIX:
         hint += "\n\n" + t.gettext("Or send /cancel to keep your time zone as it is.")
-    await message.reply_text(hint, reply_markup=location_keyboard(t))
+    await show_location_keyboard(message, hint, context)
     return None
 
 
@@ -169,11 +229,7 @@ def tapped_zone(update: Update, prefix: str) -> str | None:
     if query is None or query.data is None:
         return None
     zone = callbacks.field(query.data, f"{prefix}:zone")
-    return zone if zone in available_timezones() else None
-
-
-async def remove_reply_keyboard(message: Message, text: str) -> None:
-    await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+    return zone if zone in places.accepted_zones() else None
 
 
 # /timezone and Settings › Time zone --------------------------------------------------------
@@ -193,9 +249,7 @@ async def start_timezone(update: Update, context: BetweenContext) -> str:
         if rows:
             await update.effective_message.reply_text(text, reply_markup=keyboard(rows))
         else:
-            await update.effective_message.reply_text(
-                text, reply_markup=location_keyboard(context.t)
-            )
+            await show_location_keyboard(update.effective_message, text, context)
     return CHOOSING
 
 
@@ -208,7 +262,13 @@ async def zone_tapped(update: Update, context: BetweenContext) -> int | str:
         return CHOOSING
     await query.answer()
     await save_zone(context, zone)
-    await edit(query, zone_set_text(context.t, zone, context))
+    text = zone_set_text(context.t, zone, context)
+    if location_keyboard_shown(context) and isinstance(query.message, Message):
+        await clear_buttons(query)
+        await remove_reply_keyboard(query.message, text, context)
+    else:
+        await edit(query, text)
+    mark_finished(context, query)
     return ConversationHandler.END
 
 
@@ -234,17 +294,15 @@ async def _finish_with(
     await save_zone(context, zone)
     assert update.effective_message is not None
     await remove_reply_keyboard(
-        update.effective_message, zone_set_text(context.t, zone, context, label)
+        update.effective_message, zone_set_text(context.t, zone, context, label), context
     )
     return ConversationHandler.END
 
 
 async def cancel(update: Update, context: BetweenContext) -> int:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(
-            context.t.gettext("Okay, your time zone stays as it was."),
-            reply_markup=ReplyKeyboardRemove(),
-        )
+        text = context.t.gettext("Okay, your time zone stays as it was.")
+        await remove_reply_keyboard(update.effective_message, text, context)
     return ConversationHandler.END
 
 

@@ -114,9 +114,15 @@ async def test_ambiguous_and_unknown_places_keep_the_step(
     labels = [row[0] for row in choice.buttons]
     assert any("Ukraine" in label for label in labels)
     assert any("United States" in label for label in labels)
+    assert labels[-1] == "Somewhere else"
     await sam.tap(choice, next(label for label in labels if "Ukraine" in label))
+    chosen = await sam.next_reply()
+    assert chosen.message_id == choice.message_id and chosen.buttons == []
+    confirmed = await sam.next_reply()
+    assert "Time zone set: Kyiv, Ukraine" in confirmed.text
+    assert confirmed.reply_markup == {"remove_keyboard": True}, "location button taken away"
     consent = await sam.next_reply()
-    assert "Kyiv, Ukraine" in consent.text
+    assert "Is it all right to store what you tell me?" in consent.text
     assert (await person(bot, 1004)).timezone == "Europe/Kyiv"
 
 
