@@ -41,7 +41,11 @@ def build_application(
     if bot_token is None:
         raise ValueError("a bot token is needed: set TELEGRAM_BOT_TOKEN or pass token=")
     db = Database(config.db_path)
-    persistence = SqlitePersistence(db, clock)
+    persistence = SqlitePersistence(
+        db,
+        clock,
+        idle_limits={"onboarding": onboarding.IDLE_TIMEOUT, "timezone": timezone.CHOOSING_TIMEOUT},
+    )
     builder = (
         ApplicationBuilder()
         .token(bot_token)

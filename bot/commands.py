@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Coroutine
+from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
@@ -28,17 +30,29 @@ def commands_for(t: Translator) -> list[BotCommand]:
 
 
 async def publish_menus(bot: Bot, default_locale: str) -> None:
-    """setMyCommands and descriptions for every language, and the default for the rest."""
-    default = translator(default_locale)
-    await bot.set_my_commands(commands_for(default))
-    await bot.set_my_description(default.gettext(DESCRIPTION))
-    await bot.set_my_short_description(default.gettext(SHORT_DESCRIPTION))
-    for locale in SUPPORTED_LOCALES:
+    """setMyCommands and descriptions for every language, and the default for the rest.
+
+    A failure here is logged and skipped: the bot works without a fresh menu, and
+    start-up must not fail because Telegram had a bad moment.
+    """
+    calls: list[tuple[str, Coroutine[Any, Any, bool]]] = []
+    for locale, code in [(default_locale, None)] + [
+        (locale, telegram_language_code(locale)) for locale in SUPPORTED_LOCALES
+    ]:
         t = translator(locale)
-        code = telegram_language_code(locale)
-        await bot.set_my_commands(commands_for(t), language_code=code)
-        await bot.set_my_description(t.gettext(DESCRIPTION), language_code=code)
-        await bot.set_my_short_description(t.gettext(SHORT_DESCRIPTION), language_code=code)
+        calls += [
+            ("commands", bot.set_my_commands(commands_for(t), language_code=code)),
+            ("description", bot.set_my_description(t.gettext(DESCRIPTION), language_code=code)),
+            (
+                "short description",
+                bot.set_my_short_description(t.gettext(SHORT_DESCRIPTION), language_code=code),
+            ),
+        ]
+    for what, call in calls:
+        try:
+            await call
+        except TelegramError as error:
+            _log.warning("menu not published part=%s error=%s", what, type(error).__name__)
 
 
 async def publish_chat_commands(bot: Bot, chat_id: int, locale: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.i18n import SUPPORTED_LOCALES
+from bot.logs import LEVELS
 
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DB = "./data/between.sqlite3"
@@ -48,6 +49,7 @@ class Settings:
     webhook_secret: Secret | None
     port: int
     default_locale: str
+    log_level: str | None = None
 
     @property
     def base_url(self) -> str:
@@ -133,6 +135,14 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             f"got {default_locale!r}."
         )
 
+    log_level = get("BETWEEN_LOG_LEVEL")
+    if log_level is not None:
+        log_level = log_level.upper()
+        if log_level not in LEVELS:
+            problems.append(
+                f"BETWEEN_LOG_LEVEL must be one of {', '.join(LEVELS)}, got {log_level!r}."
+            )
+
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -143,4 +153,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         webhook_secret=webhook_secret,
         port=port,
         default_locale=default_locale,
+        log_level=log_level,
     )

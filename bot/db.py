@@ -38,6 +38,18 @@ async def schema_version(conn: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
+async def check_not_newer(conn: aiosqlite.Connection, latest: int) -> int:
+    """The schema version, if this Between knows it; DatabaseTooNewError otherwise."""
+    version = await schema_version(conn)
+    if version > latest:
+        raise DatabaseTooNewError(
+            f"This database has schema version {version}, but this version of Between knows "
+            f"only up to {latest}. It was written by a newer Between: upgrade Between, or "
+            "point BETWEEN_DB at another file. The file was left untouched."
+        )
+    return version
+
+
 async def migrate(
     conn: aiosqlite.Connection, migrations: Sequence[Migration] = MIGRATIONS
 ) -> MigrationReport:
@@ -46,13 +58,7 @@ async def migrate(
     if versions != list(range(1, len(migrations) + 1)):
         raise ValueError("migrations must be numbered 1, 2, 3, ... without gaps")
     latest = len(migrations)
-    before = await schema_version(conn)
-    if before > latest:
-        raise DatabaseTooNewError(
-            f"This database has schema version {before}, but this version of Between knows "
-            f"only up to {latest}. It was written by a newer Between: upgrade Between, or "
-            "point BETWEEN_DB at another file. The file was left untouched."
-        )
+    before = await check_not_newer(conn, latest)
     for migration in migrations[before:]:
         await conn.execute("BEGIN IMMEDIATE")
         try:
@@ -76,7 +82,9 @@ class Database:
         self._migrations = migrations
         self._conn: aiosqlite.Connection | None = None
         self._open_lock = asyncio.Lock()
-        self._write_lock = asyncio.Lock()
+        # One connection: every statement takes this lock, so that a read from one task
+        # never runs inside another task's open transaction.
+        self._lock = asyncio.Lock()
 
     async def connection(self) -> aiosqlite.Connection:
         if self._conn is not None:
@@ -92,6 +100,8 @@ class Database:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         try:
             conn.row_factory = aiosqlite.Row
+            # Refuse a newer schema before anything writes to the file (even WAL mode does).
+            await check_not_newer(conn, len(self._migrations))
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA busy_timeout = 5000")
@@ -109,18 +119,18 @@ class Database:
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
         conn = await self.connection()
-        async with conn.execute(sql, params) as cursor:
+        async with self._lock, conn.execute(sql, params) as cursor:
             return await cursor.fetchone()
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         conn = await self.connection()
-        async with conn.execute(sql, params) as cursor:
+        async with self._lock, conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement on its own (autocommit); return the rows it changed."""
         conn = await self.connection()
-        async with self._write_lock:
+        async with self._lock:
             cursor = await conn.execute(sql, params)
             changed = cursor.rowcount
             await cursor.close()
@@ -128,9 +138,10 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Several statements that land together or not at all."""
+        """Several statements that land together or not at all. Inside, use the yielded
+        connection only: the Database's own helpers would wait for this transaction."""
         conn = await self.connection()
-        async with self._write_lock:
+        async with self._lock:
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn

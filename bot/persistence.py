@@ -8,6 +8,8 @@ and callback_data is plain validated text, never PTB's arbitrary callback data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
@@ -25,7 +27,12 @@ UPDATE_INTERVAL_SECONDS = 5.0
 
 
 class SqlitePersistence(BasePersistence[UserData, Unused, Unused]):
-    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock = system_clock,
+        idle_limits: Mapping[str, timedelta] | None = None,
+    ) -> None:
         super().__init__(
             store_data=PersistenceInput(
                 bot_data=False, chat_data=False, user_data=True, callback_data=False
@@ -34,6 +41,9 @@ class SqlitePersistence(BasePersistence[UserData, Unused, Unused]):
         )
         self.db = db
         self._clock = clock
+        # PTB keeps conversation timeouts in memory only; after a restart, a state idle
+        # for longer than its conversation's limit is dropped here instead.
+        self._idle_limits = dict(idle_limits or {})
 
     async def get_user_data(self) -> dict[int, UserData]:
         return await conversations.load_user_data(self.db)
@@ -48,7 +58,9 @@ class SqlitePersistence(BasePersistence[UserData, Unused, Unused]):
         return None
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        states = await conversations.load_states(self.db, name)
+        limit = self._idle_limits.get(name)
+        not_before = self._clock() - limit if limit is not None else None
+        states = await conversations.load_states(self.db, name, not_before)
         return {tuple(key): state for key, state in states.items()}
 
     async def update_conversation(

@@ -99,7 +99,9 @@ async def language_chosen(update: Update, context: BetweenContext) -> str:
     await users.set_locale(services.db, context.person.user_id, locale, services.clock())
     context.t = translator(locale)
     await query.answer()
-    await publish_chat_commands(context.bot, context.person.chat_id, locale)
+    context.application.create_task(
+        publish_chat_commands(context.bot, context.person.chat_id, locale), update=update
+    )
     _log.info("onboarding language chosen user=%d locale=%s", context.person.user_id, locale)
     text, rows = await timezone.prompt(update, context, PREFIX)
     await edit(query, text, keyboard(rows) if rows else None)

@@ -111,11 +111,14 @@ async def settings_tap(update: Update, context: BetweenContext) -> None:
         locale = callbacks.field(data, "st:lang")
         await users.set_locale(services.db, context.person.user_id, locale, services.clock())
         context.t = translator(locale)
-        await publish_chat_commands(context.bot, context.person.chat_id, locale)
-        _log.info("language changed user=%d locale=%s", context.person.user_id, locale)
         await query.answer(
             context.t.gettext("Language set: {language}", language=native_name(locale))
         )
+        # The menu can wait (and may wait out a flood limit); the tap's answer cannot.
+        context.application.create_task(
+            publish_chat_commands(context.bot, context.person.chat_id, locale), update=update
+        )
+        _log.info("language changed user=%d locale=%s", context.person.user_id, locale)
     elif data.startswith("st:consent:"):
         agreed = callbacks.field(data, "st:consent") == "yes"
         await users.set_consent(services.db, context.person.user_id, agreed, services.clock())

@@ -54,9 +54,11 @@ async def test_database_from_a_newer_version_is_refused_and_left_untouched(
         await conn.execute("CREATE TABLE from_the_future (x INTEGER)")
         await conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
         await conn.commit()
+    before = path.read_bytes()
     db = Database(path)
     with pytest.raises(DatabaseTooNewError, match="newer Between"):
         await db.connection()
+    assert path.read_bytes() == before, "not a byte of the file changed"
     async with aiosqlite.connect(path) as conn:
         assert await schema_version(conn) == len(MIGRATIONS) + 5
         async with conn.execute("SELECT name FROM sqlite_master") as cursor:
@@ -103,6 +105,10 @@ async def test_person_settings_round_trip(tmp_path: Path) -> None:
         person = await users.ensure(db, 5, 5, NOW)
         assert person.timezone == "Europe/Berlin"
         assert person.consent_at == NOW and person.onboarded_at == NOW
+        later = NOW.replace(day=30)
+        await users.set_consent(db, 5, True, later)  # a repeated "yes" keeps the first date
+        person = await users.ensure(db, 5, 5, later)
+        assert person.consent_at == NOW
         await users.set_consent(db, 5, False, NOW)
         person = await users.ensure(db, 5, 5, NOW)
         assert not person.has_consented

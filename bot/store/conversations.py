@@ -12,7 +12,16 @@ from bot.db import Database
 ConversationKey = tuple[int | str, ...]
 
 
-async def load_states(db: Database, name: str) -> dict[ConversationKey, object]:
+async def load_states(
+    db: Database, name: str, not_before: datetime | None = None
+) -> dict[ConversationKey, object]:
+    """The saved states of one conversation; states last touched before `not_before`
+    have gone idle and are deleted instead of loaded."""
+    if not_before is not None:
+        await db.execute(
+            "DELETE FROM conversation_states WHERE name = ? AND updated_at < ?",
+            (name, iso(not_before)),
+        )
     rows = await db.fetchall("SELECT key, state FROM conversation_states WHERE name = ?", (name,))
     return {tuple(json.loads(row["key"])): json.loads(row["state"]) for row in rows}
 

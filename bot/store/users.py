@@ -79,9 +79,14 @@ async def set_timezone(db: Database, user_id: int, timezone: str, now: datetime)
 
 
 async def set_consent(db: Database, user_id: int, consent: bool, now: datetime) -> None:
+    """Give or withdraw consent; giving it again keeps the date it was first given."""
     await db.execute(
-        "UPDATE users SET consent_at = ?, updated_at = ? WHERE user_id = ?",
-        (iso(now) if consent else None, iso(now), user_id),
+        """
+        UPDATE users SET consent_at = CASE WHEN ? THEN COALESCE(consent_at, ?) END,
+                         updated_at = ?
+        WHERE user_id = ?
+        """,
+        (consent, iso(now), iso(now), user_id),
     )
 
 
