@@ -151,8 +151,13 @@ def zone_set_text(
     )
 
 
+def _bare(text: str) -> str:
+    """Letters only, for comparing short answers: "Yes!" and "yes" are the same."""
+    return "".join(ch for ch in places.normalise(text) if ch.isalpha())
+
+
 def _answer_words() -> frozenset[str]:
-    return frozenset(places.normalise(word) for word in ANSWER_WORDS)
+    return frozenset(_bare(word) for word in ANSWER_WORDS)
 
 
 # Replies that are not places, in every supported language; some are also town names.
@@ -176,7 +181,7 @@ async def place_from_text(
     message = update.effective_message
     assert message is not None and message.text is not None
     t = context.t
-    if places.normalise(message.text) in _ANSWERS:
+    if _bare(message.text) in _ANSWERS:
         await message.reply_text(
             t.gettext("Please tap one of the buttons above, or type the name of your city.")
         )
