@@ -18,13 +18,14 @@ from bot.context import BetweenContext
 from bot.db import Database
 from bot.persistence import SqlitePersistence
 from bot.services import SERVICES_KEY, Services
-from handlers import common, onboarding, settings, timezone
+from handlers import common, onboarding, safety, safetyplan, settings, timezone
 
 # Every update type the handlers use; Telegram sends nothing else.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 # Long polling: Telegram holds getUpdates open this long when nothing happens.
 POLL_TIMEOUT_SECONDS = 25
 
+PERSON_GROUP, SAFETY_GROUP, FLUSH_GROUP = -2, -1, 99
 BetweenApplication = Application[Any, BetweenContext, Any, Any, Any, Any]
 
 
@@ -44,7 +45,11 @@ def build_application(
     persistence = SqlitePersistence(
         db,
         clock,
-        idle_limits={"onboarding": onboarding.IDLE_TIMEOUT, "timezone": timezone.CHOOSING_TIMEOUT},
+        idle_limits={
+            "onboarding": onboarding.IDLE_TIMEOUT,
+            "timezone": timezone.CHOOSING_TIMEOUT,
+            "safetyplan": safetyplan.IDLE_TIMEOUT,
+        },
     )
     builder = (
         ApplicationBuilder()
@@ -74,14 +79,22 @@ def build_application(
 
 
 def register(application: BetweenApplication) -> None:
-    """All handlers, in order. Group -1 resolves the person; group 0 holds the features and,
-    last, the fallbacks; group 99 flushes persistence after every update."""
+    """All handlers, in order. Group -2 resolves the person (and keeps Between to private
+    chats); group -1 is safety (/sos and risk language, before any flow can take the
+    message); group 0 holds the features and, last, the fallbacks; group 99 flushes
+    persistence after every update."""
     with warnings.catch_warnings():
         # per_message=False is deliberate: a flow follows the person, not one message.
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        conversations = [onboarding.conversation(), timezone.conversation()]
+        conversations = [
+            onboarding.conversation(),
+            timezone.conversation(),
+            safetyplan.conversation(),
+        ]
     for handler in common.first_handlers():
-        application.add_handler(handler, group=-1)
+        application.add_handler(handler, group=PERSON_GROUP)
+    for safety_handler in safety.handlers():
+        application.add_handler(safety_handler, group=SAFETY_GROUP)
     for conversation in conversations:
         application.add_handler(conversation)
     for feature_handler in [*settings.handlers(), common.help_handler()]:
@@ -89,7 +102,7 @@ def register(application: BetweenApplication) -> None:
     for fallback in common.fallback_handlers():
         application.add_handler(fallback)
     for last in common.last_handlers():
-        application.add_handler(last, group=99)
+        application.add_handler(last, group=FLUSH_GROUP)
     application.add_error_handler(common.on_error)
 
 

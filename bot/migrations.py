@@ -54,4 +54,29 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        version=3,
+        name="safety",
+        statements=(
+            "ALTER TABLE users ADD COLUMN country TEXT",
+            """
+            CREATE TABLE safety_events (
+                id      INTEGER PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+                kind    TEXT NOT NULL,
+                at      TEXT NOT NULL
+            ) STRICT
+            """,
+            "CREATE INDEX safety_events_by_person ON safety_events (user_id, kind, at)",
+            """
+            CREATE TABLE safety_plan (
+                user_id    INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+                section    TEXT NOT NULL,
+                body       TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (user_id, section)
+            ) STRICT
+            """,
+        ),
+    ),
 )

@@ -316,3 +316,21 @@ def place_label(place: Place, locale: str) -> str:
 
 def local_now(zone: str, now: datetime) -> datetime:
     return now.astimezone(ZoneInfo(zone))
+
+
+def zone_country(zone: str | None) -> str | None:
+    """The ISO country of a time zone ("Europe/Kyiv" -> "UA"); None for UTC offsets."""
+    if not zone:
+        return None
+    territories = get_global("zone_territories")
+    territory = next((territories[key] for key in _cldr_ids(zone) if key in territories), None)
+    return str(territory) if territory and territory not in ("001", "ZZ") else None
+
+
+def country_name(country: str, locale: str) -> str:
+    return str(Locale.parse(locale).territories.get(country, country))
+
+
+def language_country(language_code: str | None) -> str | None:
+    """The likely country of a Telegram language tag ("pt-br" -> BR, "uk" -> UA)."""
+    return _territory(language_code)

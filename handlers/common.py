@@ -15,7 +15,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -35,10 +35,12 @@ PRIVATE = filters.ChatType.PRIVATE
 
 # The commands shown in the menu and in Telegram's command list, in this order.
 MENU_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("sos", N_("Help right now: crisis lines and a grounding exercise")),
     ("start", N_("Start, or go through the introduction again")),
     ("settings", N_("Language, time zone and your data")),
     ("language", N_("Change the language")),
     ("timezone", N_("Change your time zone")),
+    ("safetyplan", N_("Your personal safety plan")),
     ("help", N_("What Between is and what it can do")),
 )
 
@@ -57,7 +59,8 @@ def about_text(t: Translator) -> str:
         "Between helps with the homework between therapy sessions: small steps at the "
         "right moment, and an honest look back at the week to bring to your therapist.\n\n"
         "It is a self-help companion. It is not therapy, and it is not an emergency "
-        "service: if you are in danger, please call your local emergency number."
+        "service. If you are in danger, please call your local emergency number; /sos "
+        "shows crisis lines at any time."
     )
 
 
@@ -67,11 +70,46 @@ def menu_text(t: Translator) -> str:
     return "\n".join(lines)
 
 
+# Groups already told, in memory only: nothing from a group is ever stored.
+_TOLD_GROUPS: set[int] = set()
+_TOLD_GROUPS_LIMIT = 10_000
+
+
+async def say_private_only(update: Update, context: BetweenContext) -> None:
+    """In a group: say once that Between works in private chats, and store nothing."""
+    chat = update.effective_chat
+    assert chat is not None
+    _log.info("ignored update from a non-private chat chat=%d", chat.id)
+    if chat.id in _TOLD_GROUPS or (update.effective_message is None and not update.my_chat_member):
+        return
+    if update.my_chat_member and update.my_chat_member.new_chat_member.status in ("left", "kicked"):
+        return
+    if len(_TOLD_GROUPS) >= _TOLD_GROUPS_LIMIT:
+        _TOLD_GROUPS.clear()
+    _TOLD_GROUPS.add(chat.id)
+    user = update.effective_user
+    t = translator(
+        resolve_locale(
+            None, user.language_code if user else None, context.services.settings.default_locale
+        )
+    )
+    try:
+        await context.bot.send_message(
+            chat.id,
+            t.gettext(
+                "Between works only in private chats, to keep what people share private. "
+                "Please write to me directly; nothing from this group is stored."
+            ),
+        )
+    except TelegramError as error:
+        _log.info("group note not sent chat=%d error=%s", chat.id, type(error).__name__)
+
+
 async def resolve_person(update: Update, context: BetweenContext) -> None:
     """Group -1: keep Between to private chats; load the person and their translator."""
     chat, user = update.effective_chat, update.effective_user
     if chat is not None and chat.type != ChatType.PRIVATE:
-        _log.info("ignored update from a non-private chat chat=%d", chat.id)
+        await say_private_only(update, context)
         raise ApplicationHandlerStop
     if user is None or chat is None or user.is_bot:
         return

@@ -48,7 +48,8 @@ async def test_settings_change_language_in_place(
             break
         await asyncio.sleep(0.05)
     assert chat_menu, "the chosen language's menu is set for this chat"
-    assert chat_menu[-1].params["commands"][1]["description"] == "Sprache, Zeitzone und deine Daten"
+    german_menu = {c["command"]: c["description"] for c in chat_menu[-1].params["commands"]}
+    assert german_menu["settings"] == "Sprache, Zeitzone und deine Daten"
     await alex.send("/help")
     help_text = await alex.next_reply()
     assert "/settings" in help_text.text and "keine Therapie" in help_text.text
@@ -118,7 +119,15 @@ async def test_menus_and_descriptions_are_published_in_every_language(
     assert set(by_language) == {None} | {telegram_language_code(x) for x in SUPPORTED_LOCALES}
     russian = by_language["ru"]["commands"]
     commands = russian if isinstance(russian, list) else []
-    assert [c["command"] for c in commands] == ["start", "settings", "language", "timezone", "help"]
+    assert [c["command"] for c in commands] == [
+        "sos",
+        "start",
+        "settings",
+        "language",
+        "timezone",
+        "safetyplan",
+        "help",
+    ]
     assert all(c["description"] for c in commands)
     short = {
         record.params.get("language_code"): record.params.get("short_description")

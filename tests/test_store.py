@@ -16,7 +16,13 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 async def test_fresh_database_gets_every_table_wal_and_foreign_keys(tmp_path: Path) -> None:
     db = Database(tmp_path / "nested" / "between.sqlite3")
     try:
-        assert await db.table_names() == ["conversation_states", "user_data", "users"]
+        assert await db.table_names() == [
+            "conversation_states",
+            "safety_events",
+            "safety_plan",
+            "user_data",
+            "users",
+        ]
         conn = await db.connection()
         assert await schema_version(conn) == len(MIGRATIONS)
         mode = await db.fetchone("PRAGMA journal_mode")
@@ -31,14 +37,17 @@ async def test_fresh_database_gets_every_table_wal_and_foreign_keys(tmp_path: Pa
 async def test_upgrade_from_version_one_keeps_rows(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     old = Database(path, migrations=MIGRATIONS[:1])
-    await users.ensure(old, 42, 42, NOW)
-    await users.set_locale(old, 42, "ru", NOW)
+    # Written as version 1 wrote it (today's store functions expect today's schema).
+    await old.execute(
+        "INSERT INTO users (user_id, chat_id, locale, created_at, updated_at) "
+        "VALUES (42, 42, 'ru', 'x', 'x')"
+    )
     await old.close()
 
     db = Database(path)
     try:
         person = await users.get(db, 42)
-        assert person is not None and person.locale == "ru"
+        assert person is not None and person.locale == "ru" and person.country is None
         await conversations.save_state(db, "onboarding", (42, 42), "ob_timezone", NOW)
         assert await conversations.load_states(db, "onboarding") == {(42, 42): "ob_timezone"}
         assert await schema_version(await db.connection()) == len(MIGRATIONS)

@@ -20,6 +20,7 @@ class Person:
     consent_at: datetime | None
     onboarded_at: datetime | None
     blocked_at: datetime | None
+    country: str | None = None
 
     @property
     def has_consented(self) -> bool:
@@ -38,6 +39,7 @@ def _person(row: aiosqlite.Row) -> Person:
         consent_at=moment(row["consent_at"]),
         onboarded_at=moment(row["onboarded_at"]),
         blocked_at=moment(row["blocked_at"]),
+        country=row["country"],
     )
 
 
@@ -102,4 +104,12 @@ async def mark_blocked(db: Database, user_id: int, now: datetime) -> None:
     await db.execute(
         "UPDATE users SET blocked_at = ?, updated_at = ? WHERE user_id = ?",
         (iso(now), iso(now), user_id),
+    )
+
+
+async def set_country(db: Database, user_id: int, country: str | None, now: datetime) -> None:
+    """The country whose help lines the person wants; None: the time zone's country."""
+    await db.execute(
+        "UPDATE users SET country = ?, updated_at = ? WHERE user_id = ?",
+        (country, iso(now), user_id),
     )
