@@ -18,6 +18,7 @@ from bot.context import BetweenContext
 from bot.db import Database
 from bot.persistence import SqlitePersistence
 from bot.services import SERVICES_KEY, Services
+from content.crisis import crisis_table, phrase_sets
 from handlers import common, onboarding, safety, safetyplan, settings, timezone
 
 # Every update type the handlers use; Telegram sends nothing else.
@@ -41,6 +42,9 @@ def build_application(
     bot_token = token or (config.token.value if config.token else None)
     if bot_token is None:
         raise ValueError("a bot token is needed: set TELEGRAM_BOT_TOKEN or pass token=")
+    # Content is checked before anything runs: a broken file is a start-up error.
+    crisis_table()
+    phrase_sets()
     db = Database(config.db_path)
     persistence = SqlitePersistence(
         db,
