@@ -10,6 +10,7 @@ from pathlib import Path
 
 CONTENT_DIR = Path(__file__).resolve().parent
 PHRASES_DIR = CONTENT_DIR / "crisis_phrases"
+_HOURS = re.compile(r"^(?:24/7|24/7 in most regions|\d{1,2}:\d{2}–\d{1,2}:\d{2})$")
 _NUMBER = re.compile(r"^[0-9+()*][0-9 +()*\-]{1,22}$")
 
 
@@ -67,6 +68,8 @@ def crisis_table(path: Path = CONTENT_DIR / "crisis_lines.json") -> CrisisTable:
         where = f"crisis_lines.json {code}"
         if not (len(code) == 2 and code.isupper()):
             raise ContentError(f"{where}: countries are ISO 3166 codes such as DE")
+        if not _HOURS.match(str(entry.get("hours", ""))):
+            raise ContentError(f"{where}: hours is '24/7', '24/7 in most regions' or 'HH:MM–HH:MM'")
         for key in ("service", "source", "hours", "emergency", "checked"):
             if not str(entry.get(key, "")).strip():
                 raise ContentError(f"{where}: {key} is missing")
