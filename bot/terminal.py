@@ -24,10 +24,14 @@ DOWNLOADS = Path("downloads")
 
 HELP = """\
 You are chatting with Between through a local stand-in of Telegram.
-  type text or /commands as in Telegram      a number taps that button
+  type text or /commands as in Telegram      3 taps button 3 of the last keyboard
+  b2  taps button 2 of the keyboard marked b (an earlier message)
   !location LAT LON   share a location       !block / !unblock   block the bot
   !help               this help              !quit (or Ctrl-D)   leave
 Try /start."""
+_TAGS = "abcdefghijklmnopqrstuvwxyz"
+# A button on screen: its message (None for the reply keyboard), its index, its label.
+Button = tuple[BotMessage | None, int, str]
 
 _BOLD, _DIM, _RESET = ("\033[1m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("", "", "")
 
@@ -38,7 +42,11 @@ class TerminalChat:
     def __init__(self, user: FakeUser, downloads: Path = DOWNLOADS) -> None:
         self.user = user
         self.downloads = downloads
-        self.buttons: list[tuple[BotMessage | None, int, str]] = []
+        self.buttons: list[Button] = []
+        # Every keyboard on screen keeps a letter, so earlier ones can still be tapped.
+        self.keyboards: dict[str, list[Button]] = {}
+        self._tag_of: dict[int, str] = {}
+        self._next_tag = 0
 
     def render(self, event: BotEvent) -> None:
         if event.kind == "callback_answer":
@@ -73,14 +81,36 @@ class TerminalChat:
 
     def _number_buttons(self, message: BotMessage) -> None:
         inline = [label for row in message.buttons for label in row]
+        buttons: list[Button]
         if inline:
-            self.buttons = [(message, i, label) for i, label in enumerate(inline)]
+            buttons = [(message, i, label) for i, label in enumerate(inline)]
+            key = message.message_id
         elif message.reply_keyboard:
             reply = [label for row in message.reply_keyboard for label in row]
-            self.buttons = [(None, i, label) for i, label in enumerate(reply)]
+            buttons = [(None, i, label) for i, label in enumerate(reply)]
+            key = -1  # the reply keyboard under the input field
         else:
             return
-        print("  ".join(f"[{n}] {label}" for n, (_, _, label) in enumerate(self.buttons, 1)))
+        tag = self._tag_of.get(key)
+        if tag is None:
+            tag = _TAGS[self._next_tag % len(_TAGS)]
+            self._next_tag += 1
+            self._tag_of[key] = tag
+        self.keyboards[tag] = buttons
+        self.buttons = buttons
+        labels = "  ".join(f"[{n}] {label}" for n, (_, _, label) in enumerate(buttons, 1))
+        print(f"{tag}: {labels}")
+
+    def _button(self, text: str) -> Button | None:
+        """ "3" is button 3 of the last keyboard; "b2" is button 2 of keyboard b."""
+        tag, digits = (text[0], text[1:]) if text[:1].isalpha() else ("", text)
+        if not digits.isdigit():
+            return None
+        buttons = self.keyboards.get(tag) if tag else self.buttons
+        number = int(digits)
+        if not buttons or not 1 <= number <= len(buttons):
+            return None
+        return buttons[number - 1]
 
     async def handle_line(self, line: str) -> bool:
         """Act on one typed line; False when the person wants to leave."""
@@ -99,8 +129,8 @@ class TerminalChat:
             print("  [you unblocked the bot]")
         elif text.startswith("!location"):
             await self._share_location(text)
-        elif text.isdigit() and 1 <= int(text) <= len(self.buttons):
-            await self._tap(int(text))
+        elif (button := self._button(text)) is not None:
+            await self._tap(button)
         else:
             await self.user.send(text)
         return True
@@ -114,8 +144,8 @@ class TerminalChat:
             return
         await self.user.send_location(latitude, longitude)
 
-    async def _tap(self, number: int) -> None:
-        message, index, _label = self.buttons[number - 1]
+    async def _tap(self, button: Button) -> None:
+        message, index, _label = button
         try:
             if message is None:
                 await self.user.press(index)

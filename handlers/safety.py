@@ -99,7 +99,7 @@ def help_lines_text(t: Translator, country: str | None) -> str:
     line = table.line_for(country)
     if line is not None and country is not None:
         text = t.gettext(
-            "In {country}, you can talk to <b>{service}</b>: call {numbers}, {hours}, free.",
+            "{country}: you can talk to <b>{service}</b>. Call {numbers}, {hours}, free.",
             country=escape(places.country_name(country, t.locale)),
             service=escape(line.service),
             numbers=_numbers(t, line),
