@@ -8,6 +8,7 @@ Tuned for sensitivity: a false alarm gets a warm, low-burden reply.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import re
 import unicodedata
@@ -57,3 +58,14 @@ def classify(text: str, sets: tuple[PhraseSet, ...] | None = None) -> Tier:
     return max(
         (_tier_in(normalised, phrases) for phrases in sets or phrase_sets()), default=Tier.NONE
     )
+
+
+# Above this length, matching takes tens of milliseconds: do it off the event loop.
+_LONG_TEXT = 200
+
+
+async def classify_async(text: str) -> Tier:
+    """classify, in a worker thread for long texts so that the event loop keeps moving."""
+    if len(text) <= _LONG_TEXT:
+        return classify(text)
+    return await asyncio.to_thread(classify, text)

@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bot import callbacks, places
 from bot.context import BetweenContext
-from bot.crisis import Tier, classify
+from bot.crisis import Tier, classify_async
 from bot.i18n import N_, Translator
 from bot.store import safety, users
 from content.crisis import CrisisLine, crisis_table
@@ -210,7 +210,7 @@ async def watch_text(update: Update, context: BetweenContext) -> None:
     written = (message.text or message.caption) if message is not None else None
     if message is None or person is None or not written:
         return
-    tier = classify(written)
+    tier = await classify_async(written)
     if tier is Tier.NONE:
         return
     services = context.services
