@@ -54,6 +54,11 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
     )
 
 
+def in_rows(buttons: Sequence[Button], per_row: int = 2) -> list[list[Button]]:
+    """Buttons laid out a few to a row."""
+    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
 def about_text(t: Translator) -> str:
     return t.gettext(
         "Between helps with the homework between therapy sessions: small steps at the "

@@ -30,6 +30,7 @@ from handlers.common import (
     about_text,
     edit,
     ignore_taps,
+    in_rows,
     keyboard,
     mark_finished,
     menu_text,
@@ -53,7 +54,7 @@ def language_rows(prefix: str, current: str) -> list[list[Button]]:
         )
         for locale in ordered
     ]
-    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return in_rows(buttons)
 
 
 def consent_text(t: Translator) -> str:

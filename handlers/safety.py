@@ -28,7 +28,7 @@ from bot.crisis import Tier, classify_async
 from bot.i18n import N_, Translator
 from bot.store import safety, users
 from content.crisis import CrisisLine, crisis_table
-from handlers.common import PRIVATE, Button, edit, keyboard
+from handlers.common import PRIVATE, Button, edit, in_rows, keyboard
 
 _log = logging.getLogger(__name__)
 
@@ -338,7 +338,7 @@ async def countries_tapped(update: Update, context: BetweenContext) -> None:
         key=lambda pair: pair[0],
     )
     buttons = [(name, callbacks.pack(PREFIX, "cc", code)) for name, code in names]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows = in_rows(buttons)
     await edit(query, t.gettext("Which country's help lines would you like?"), keyboard(rows))
     raise ApplicationHandlerStop
 
