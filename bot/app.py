@@ -26,7 +26,7 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 # Long polling: Telegram holds getUpdates open this long when nothing happens.
 POLL_TIMEOUT_SECONDS = 25
 
-PERSON_GROUP, SAFETY_GROUP, FLUSH_GROUP = -2, -1, 99
+GROUPS_GROUP, PERSON_GROUP, SAFETY_GROUP, FLUSH_GROUP = -3, -2, -1, 99
 BetweenApplication = Application[Any, BetweenContext, Any, Any, Any, Any]
 
 
@@ -83,10 +83,10 @@ def build_application(
 
 
 def register(application: BetweenApplication) -> None:
-    """All handlers, in order. Group -2 resolves the person (and keeps Between to private
-    chats); group -1 is safety (/sos and risk language, before any flow can take the
-    message); group 0 holds the features and, last, the fallbacks; group 99 flushes
-    persistence after every update."""
+    """All handlers, in order. Group -3 answers group chats (and nothing else sees them);
+    group -2 resolves the person; group -1 is safety (/sos and risk language, before any
+    flow can take the message); group 0 holds the features and, last, the fallbacks;
+    group 99 flushes persistence after every update."""
     with warnings.catch_warnings():
         # per_message=False is deliberate: a flow follows the person, not one message.
         warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
@@ -95,9 +95,11 @@ def register(application: BetweenApplication) -> None:
             timezone.conversation(),
             safetyplan.conversation(),
         ]
+    for group_handler in safety.group_handlers():
+        application.add_handler(group_handler, group=GROUPS_GROUP)
     for handler in common.first_handlers():
         application.add_handler(handler, group=PERSON_GROUP)
-    for safety_handler in safety.handlers():
+    for safety_handler in safety.handlers(write_plan_part=safetyplan.write_part):
         application.add_handler(safety_handler, group=SAFETY_GROUP)
     for conversation in conversations:
         application.add_handler(conversation)

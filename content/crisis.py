@@ -28,6 +28,7 @@ class CrisisLine:
     emergency: str
     source: str
     checked: str
+    free: bool = True
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def crisis_table(path: Path = CONTENT_DIR / "crisis_lines.json") -> CrisisTable:
             emergency=_check_number(entry["emergency"], where),
             source=entry["source"],
             checked=entry["checked"],
+            free=bool(entry.get("free", True)),
         )
     emergency_only = {
         code: _check_number(number, f"crisis_lines.json emergency {code}")

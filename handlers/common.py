@@ -15,7 +15,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -75,47 +75,11 @@ def menu_text(t: Translator) -> str:
     return "\n".join(lines)
 
 
-# Groups already told, in memory only: nothing from a group is ever stored.
-_TOLD_GROUPS: set[int] = set()
-_TOLD_GROUPS_LIMIT = 10_000
-
-
-async def say_private_only(update: Update, context: BetweenContext) -> None:
-    """In a group: say once that Between works in private chats, and store nothing."""
-    chat = update.effective_chat
-    assert chat is not None
-    _log.info("ignored update from a non-private chat chat=%d", chat.id)
-    if chat.id in _TOLD_GROUPS or (update.effective_message is None and not update.my_chat_member):
-        return
-    if update.my_chat_member and update.my_chat_member.new_chat_member.status in ("left", "kicked"):
-        return
-    if len(_TOLD_GROUPS) >= _TOLD_GROUPS_LIMIT:
-        _TOLD_GROUPS.clear()
-    _TOLD_GROUPS.add(chat.id)
-    user = update.effective_user
-    t = translator(
-        resolve_locale(
-            None, user.language_code if user else None, context.services.settings.default_locale
-        )
-    )
-    try:
-        await context.bot.send_message(
-            chat.id,
-            t.gettext(
-                "Between works only in private chats, to keep what people share private. "
-                "Please write to me directly; nothing from this group is stored."
-            ),
-        )
-    except TelegramError as error:
-        _log.info("group note not sent chat=%d error=%s", chat.id, type(error).__name__)
-
-
 async def resolve_person(update: Update, context: BetweenContext) -> None:
     """Group -1: keep Between to private chats; load the person and their translator."""
     chat, user = update.effective_chat, update.effective_user
     if chat is not None and chat.type != ChatType.PRIVATE:
-        await say_private_only(update, context)
-        raise ApplicationHandlerStop
+        raise ApplicationHandlerStop  # handlers.safety.in_a_group has answered already
     if user is None or chat is None or user.is_bot:
         return
     services = context.services

@@ -15,8 +15,6 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot import callbacks
@@ -24,8 +22,7 @@ from bot.context import BetweenContext
 from bot.i18n import N_, Translator
 from bot.store import safety, users
 from handlers.common import PRIVATE, Button, edit, ignore_taps, keyboard
-from handlers.safety import PLAN_TITLES
-from handlers.safety import WRITING_PLAN as SECTION
+from handlers.safety import PLAN_TITLES, start_writing, stop_writing, writing_section
 
 _log = logging.getLogger(__name__)
 
@@ -99,6 +96,7 @@ def consent_question(t: Translator) -> tuple[str, list[list[Button]]]:
 async def show_plan(update: Update, context: BetweenContext) -> str | int:
     person = context.person
     assert person is not None
+    stop_writing(context)
     t = context.t
     if person.has_consented:
         plan = await safety.plan(context.services.db, person.user_id)
@@ -132,7 +130,7 @@ async def section_tapped(update: Update, context: BetweenContext) -> str:
     query = update.callback_query
     assert query is not None
     section = callbacks.field(query.data, f"{PREFIX}:edit")
-    context.memo[SECTION] = section
+    start_writing(context, section)
     await query.answer()
     t = context.t
     text = "\n\n".join(
@@ -150,18 +148,18 @@ async def section_tapped(update: Update, context: BetweenContext) -> str:
     return WRITING
 
 
-async def section_written(update: Update, context: BetweenContext) -> str:
+async def write_part(update: Update, context: BetweenContext) -> None:
+    """Keep what the person wrote for the open part, verbatim (called by the safety group,
+    so that no other flow waiting for text can take it)."""
     message = update.effective_message
     person = context.person
-    assert message is not None and message.text is not None and person is not None
+    section = writing_section(context)
+    if message is None or message.text is None or person is None or section is None:
+        return
     t = context.t
-    section = context.memo.get(SECTION)
-    if section not in PLAN_TITLES:
-        await message.reply_text(t.gettext("Please tap the part of the plan you'd like to write."))
-        return WRITING
     services = context.services
     await safety.save_section(services.db, person.user_id, section, message.text, services.clock())
-    context.memo.pop(SECTION, None)
+    stop_writing(context)
     _log.info("safety plan part saved user=%d", person.user_id)
     saved = t.gettext("Saved.")
     if len(message.text) > safety.PLAN_TEXT_LIMIT:
@@ -171,7 +169,6 @@ async def section_written(update: Update, context: BetweenContext) -> str:
         )
     text, rows = overview(t, await safety.plan(services.db, person.user_id))
     await message.reply_text(f"{saved}\n\n{text}", reply_markup=keyboard(rows))
-    return WRITING
 
 
 async def section_cleared(update: Update, context: BetweenContext) -> str:
@@ -180,7 +177,7 @@ async def section_cleared(update: Update, context: BetweenContext) -> str:
     assert query is not None and person is not None
     section = callbacks.field(query.data, f"{PREFIX}:clear")
     await safety.clear_section(context.services.db, person.user_id, section)
-    context.memo.pop(SECTION, None)
+    stop_writing(context)
     await query.answer(context.t.gettext("Cleared."))
     text, rows = overview(context.t, await safety.plan(context.services.db, person.user_id))
     await edit(query, text, keyboard(rows))
@@ -191,7 +188,7 @@ async def back_tapped(update: Update, context: BetweenContext) -> str:
     query = update.callback_query
     person = context.person
     assert query is not None and person is not None
-    context.memo.pop(SECTION, None)
+    stop_writing(context)
     await query.answer()
     text, rows = overview(context.t, await safety.plan(context.services.db, person.user_id))
     await edit(query, text, keyboard(rows))
@@ -201,7 +198,7 @@ async def back_tapped(update: Update, context: BetweenContext) -> str:
 async def done_tapped(update: Update, context: BetweenContext) -> int:
     query = update.callback_query
     assert query is not None
-    context.memo.pop(SECTION, None)
+    stop_writing(context)
     await query.answer()
     await edit(
         query,
@@ -231,7 +228,6 @@ def conversation() -> ConversationHandler[BetweenContext]:
                 Tap(back_tapped, pattern=callbacks.pattern(f"{PREFIX}:back")),
                 Tap(done_tapped, pattern=callbacks.pattern(f"{PREFIX}:done")),
                 Tap(consent_given, pattern=callbacks.pattern(f"{PREFIX}:consent")),
-                MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, section_written),
                 ignore_taps(rf"^{PREFIX}:"),
             ],
         },

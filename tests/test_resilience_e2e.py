@@ -13,7 +13,7 @@ from bot.store import users
 from .flows import at_time_zone_step
 
 
-async def test_a_group_is_told_once_that_between_is_private_and_nothing_is_stored(
+async def test_a_group_is_told_once_that_between_is_private_gets_help_and_nothing_is_stored(
     standin: StandinServer, bot: BetweenApplication
 ) -> None:
     maya = standin.user(4001, first_name="Maya")
@@ -21,12 +21,18 @@ async def test_a_group_is_told_once_that_between_is_private_and_nothing_is_store
     await group.send(maya, "/start")
     note = await group.next_reply()
     assert "only in private chats" in note.text and "nothing from this group is stored" in note.text
-    await group.send(maya, "I want to die")  # even this: the group is not the place
+    await group.send(maya, "hello everyone")
+    await group.send(maya, "I want to die")  # help is never withheld, even in a group
+    for_risk = await group.next_reply()
     await group.send(maya, "/sos")
+    for_sos = await group.next_reply()
+    for reply in (for_risk, for_sos):
+        assert "findahelpline.com" in reply.text and "112" in reply.text
     await maya.send("/help")  # a private message afterwards is answered
     reply = await maya.next_reply()
     assert "/settings" in reply.text
-    assert [message.text for message in group.messages] == [note.text], "said once"
+    said = [message.text for message in group.messages]
+    assert said == [note.text, for_risk.text, for_sos.text], "the private-only note once"
     db = services_of(bot).db
     rows = await db.fetchall("SELECT user_id, chat_id FROM users")
     assert [(row["user_id"], row["chat_id"]) for row in rows] == [(4001, 4001)]

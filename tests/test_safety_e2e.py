@@ -36,7 +36,8 @@ async def test_crisis_phrase_mid_onboarding_gets_help_first_then_onboarding_goes
     await maya.tap(step, "Yes, that's right")  # the introduction continues where it was
     consent = await maya.next_reply()
     assert "Is it all right to store what you tell me?" in consent.text
-    assert await safety.count_events(services_of(bot).db, 7001, "strong") == 1
+    # No consent yet: what was shown is not recorded either.
+    assert await safety.count_events(services_of(bot).db, 7001, "strong") == 0
 
 
 async def test_russian_crisis_phrase_gets_the_russian_line(
@@ -47,6 +48,7 @@ async def test_russian_crisis_phrase_gets_the_russian_line(
     reply = await olga.next_reply()
     assert "8-800-2000-122" in reply.text and "112" in reply.text
     assert "Россия" in reply.text
+    assert await safety.count_events(services_of(bot).db, 7002, "strong") == 1
 
 
 async def test_sos_mid_onboarding_and_mid_settings(
@@ -120,17 +122,22 @@ async def test_another_country_and_a_grounding_minute(
     assert "188" in reply.text and "192" in reply.text
     await ana.tap(reply, "Outro país")
     countries = await ana.next_reply()
-    assert countries.message_id == reply.message_id
+    assert countries.message_id != reply.message_id, "the help lines stay on screen"
+    assert countries.buttons[-1] == ["Meu país não está na lista"]
     await ana.tap(countries, "Portugal")
     portugal = await ana.next_reply()
+    assert portugal.message_id == countries.message_id
     assert "808 24 24 24" in portugal.text and "112" in portugal.text
+    assert "gratuitamente" not in portugal.text, "a charged line is not called free"
     person = await users.get(services_of(bot).db, 7006)
     assert person is not None and person.country == "PT"
 
-    await ana.tap(portugal, 0)  # grounding: a calm start, then 5-4-3-2-1, one per tap
+    await ana.tap(portugal, 0)  # grounding opens below, then moves on in its own message
+    first = await ana.next_reply()
+    assert first.message_id not in (reply.message_id, portugal.message_id)
     for number, count in enumerate(("", "5", "4", "3", "2", "1"), start=1):
-        step = await ana.next_reply()
-        assert step.message_id == portugal.message_id
+        step = first if number == 1 else await ana.next_reply()
+        assert step.message_id == first.message_id
         assert f"Passo {number} de 6" in step.text
         assert not count or f"<b>{count} " in step.html
         await ana.tap(step, 0)
@@ -234,3 +241,89 @@ async def test_logs_of_a_safety_run_hold_no_user_text(
     assert "crisis language answered tier=strong user=7011" in logged
     for text in said:
         assert text not in logged
+
+
+async def test_a_very_long_plan_never_stops_the_help_lines(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    max_ = await onboarded(standin, 7012, "de")
+    db = services_of(bot).db
+    for section in safety.PLAN_SECTIONS:
+        await safety.save_section(db, 7012, section, "😢" * 1400, services_of(bot).clock())
+    await max_.send("/sos")
+    reply = await max_.next_reply()
+    assert "TelefonSeelsorge" in reply.text and "112" in reply.text
+    assert len(reply.text.encode("utf-16-le")) // 2 <= 4096
+
+
+async def test_typed_help_gets_help_and_a_plan_part_is_kept_while_another_flow_waits(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    mo = await onboarded(standin, 7013, "en")
+    await mo.send("help")
+    assert "988" in (await mo.next_reply()).text
+    await mo.send("/timezone")  # this flow now waits for a typed place
+    await mo.next_reply()
+    await mo.send("/safetyplan")
+    plan = await mo.next_reply()
+    await mo.tap(plan, "➕ My warning signs")
+    await mo.next_reply()
+    await mo.send("I stop answering messages")
+    saved = await mo.next_reply()
+    assert saved.text.startswith("Saved.")
+    db = services_of(bot).db
+    assert await safety.plan(db, 7013) == {"signs": "I stop answering messages"}
+    person = await users.get(db, 7013)
+    assert person is not None and person.timezone == "America/New_York", "not read as a place"
+
+
+async def test_an_old_open_plan_part_does_not_silence_the_gentle_question(
+    standin: StandinServer, bot: BetweenApplication, clock: FixedClock
+) -> None:
+    ivy = await onboarded(standin, 7014, "en")
+    await ivy.send("/safetyplan")
+    plan = await ivy.next_reply()
+    await ivy.tap(plan, "➕ My warning signs")
+    await ivy.next_reply()
+    clock.now += timedelta(hours=3)
+    await ivy.send("I can't go on like this")
+    question = await ivy.next_reply()
+    assert "are you having thoughts of ending your life" in question.text
+    assert await safety.plan(services_of(bot).db, 7014) == {}
+
+
+async def test_without_consent_nothing_of_a_crisis_is_stored(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    nia = standin.user(7015, first_name="Nia", language_code="en")
+    step = await at_time_zone_step(nia)
+    await nia.tap(step, 0)
+    consent = await nia.next_reply()
+    await nia.tap(consent, "Not now")
+    await nia.next_reply()
+    await nia.send("I can't go on like this")
+    question = await nia.next_reply()
+    assert "are you having thoughts" in question.text
+    await nia.send("I can't go on like this")  # the cooldown holds without storage too
+    assert "are you having thoughts" not in (await nia.next_reply()).text
+    await nia.send("I want to kill myself")
+    reply = await nia.next_reply()
+    await nia.tap(reply, "Another country")
+    countries = await nia.next_reply()
+    await nia.tap(countries, "Canada")
+    assert "9-8-8 Suicide Crisis Helpline" in (await nia.next_reply()).text
+    await nia.send("/sos")
+    assert "9-8-8" in (await nia.next_reply()).text, "the pick is remembered for now"
+    db = services_of(bot).db
+    assert await db.fetchall("SELECT * FROM safety_events") == []
+    person = await users.get(db, 7015)
+    assert person is not None and person.country is None
+
+
+async def test_a_country_guessed_from_the_language_says_so(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    eli = standin.user(7016, first_name="Eli", language_code="en")
+    await eli.send("/sos")
+    reply = await eli.next_reply()
+    assert "988" in reply.text and "I guessed your country from your language" in reply.text
