@@ -61,10 +61,6 @@ class Translator:
     locale: str
     catalog: NullTranslations
 
-    @property
-    def babel_locale(self) -> Locale:
-        return Locale.parse(self.locale)
-
     def gettext(self, message: str, **fields: Any) -> str:
         text = self.catalog.gettext(message)
         return text.format(**fields) if fields else text
