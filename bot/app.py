@@ -19,7 +19,9 @@ from bot.db import Database
 from bot.persistence import SqlitePersistence
 from bot.services import SERVICES_KEY, Services
 from content.crisis import crisis_table, phrase_sets
-from handlers import common, onboarding, safety, safetyplan, settings, timezone
+from content.techniques import library
+from content.wheel import wheel
+from handlers import checkin, common, onboarding, safety, safetyplan, settings, timezone
 
 # Every update type the handlers use; Telegram sends nothing else.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
@@ -45,6 +47,8 @@ def build_application(
     # Content is checked before anything runs: a broken file is a start-up error.
     crisis_table()
     phrase_sets()
+    wheel()
+    library()
     db = Database(config.db_path)
     persistence = SqlitePersistence(
         db,
@@ -53,6 +57,7 @@ def build_application(
             "onboarding": onboarding.IDLE_TIMEOUT,
             "timezone": timezone.CHOOSING_TIMEOUT,
             "safetyplan": safetyplan.IDLE_TIMEOUT,
+            checkin.NAME: checkin.IDLE_TIMEOUT,
         },
     )
     builder = (
@@ -94,6 +99,7 @@ def register(application: BetweenApplication) -> None:
             onboarding.conversation(),
             timezone.conversation(),
             safetyplan.conversation(),
+            checkin.conversation(),
         ]
     for group_handler in safety.group_handlers():
         application.add_handler(group_handler, group=GROUPS_GROUP)
@@ -105,6 +111,8 @@ def register(application: BetweenApplication) -> None:
         application.add_handler(conversation)
     for feature_handler in [*settings.handlers(), common.help_handler()]:
         application.add_handler(feature_handler)
+    for stale in checkin.handlers():
+        application.add_handler(stale)
     for fallback in common.fallback_handlers():
         application.add_handler(fallback)
     for last in common.last_handlers():

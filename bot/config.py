@@ -50,6 +50,8 @@ class Settings:
     port: int
     default_locale: str
     log_level: str | None = None
+    # Seconds between the steps of a body-first minute (6 steps: one minute at 10).
+    calm_step_seconds: float = 10.0
 
     @property
     def base_url(self) -> str:
@@ -143,6 +145,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
                 f"BETWEEN_LOG_LEVEL must be one of {', '.join(LEVELS)}, got {log_level!r}."
             )
 
+    calm_raw = get("BETWEEN_CALM_STEP_SECONDS") or "10"
+    calm_step_seconds = 10.0
+    try:
+        calm_step_seconds = float(calm_raw)
+        if not 0.05 <= calm_step_seconds <= 60:
+            raise ValueError(calm_raw)
+    except ValueError:
+        problems.append(
+            f"BETWEEN_CALM_STEP_SECONDS must be a number of seconds from 0.05 to 60, "
+            f"got {calm_raw!r}."
+        )
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -154,4 +167,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         port=port,
         default_locale=default_locale,
         log_level=log_level,
+        calm_step_seconds=calm_step_seconds,
     )

@@ -27,6 +27,8 @@ class BetweenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self._translator: Translator | None = None
         self.person: Person | None = None
+        # Set by the safety watcher when this update's text got a crisis reply.
+        self.crisis_answered = False
 
     @property
     def services(self) -> Services:

@@ -69,6 +69,10 @@ class Translator:
         text = self.catalog.ngettext(singular, plural, n)
         return text.format(n=n, **fields)
 
+    def pgettext(self, context: str, message: str) -> str:
+        """Copy kept as content data (feelings, techniques), translated in its context."""
+        return str(self.catalog.pgettext(context, message))
+
     def time(self, moment: datetime, tz: tzinfo | None = None) -> str:
         return format_time(moment, format="short", tzinfo=tz, locale=self.locale)
 

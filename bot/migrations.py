@@ -79,4 +79,37 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        version=4,
+        name="check-ins",
+        statements=(
+            # One row per check-in, written when the intensity is tapped and completed as
+            # the person answers the rest. (user_id, message_id) is the check-in's own
+            # message: a second tap on it can never store a second check-in.
+            """
+            CREATE TABLE checkins (
+                id               INTEGER PRIMARY KEY,
+                user_id          INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+                message_id       INTEGER NOT NULL,
+                at               TEXT NOT NULL,
+                local_at         TEXT NOT NULL,
+                timezone         TEXT NOT NULL,
+                place            TEXT NOT NULL,
+                family           TEXT NOT NULL,
+                intensity        INTEGER NOT NULL CHECK (intensity BETWEEN 1 AND 10),
+                body_rounds      INTEGER NOT NULL DEFAULT 0,
+                intensity_rerated INTEGER CHECK (intensity_rerated BETWEEN 1 AND 10),
+                technique        TEXT,
+                technique_steps  INTEGER,
+                intensity_after  INTEGER CHECK (intensity_after BETWEEN 1 AND 10),
+                helped           TEXT CHECK (helped IN ('yes', 'some', 'no')),
+                note             TEXT,
+                source           TEXT NOT NULL,
+                updated_at       TEXT NOT NULL,
+                UNIQUE (user_id, message_id)
+            ) STRICT
+            """,
+            "CREATE INDEX checkins_by_person ON checkins (user_id, at)",
+        ),
+    ),
 )

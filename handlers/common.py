@@ -36,6 +36,7 @@ PRIVATE = filters.ChatType.PRIVATE
 # The commands shown in the menu and in Telegram's command list, in this order.
 MENU_COMMANDS: tuple[tuple[str, str], ...] = (
     ("sos", N_("Help right now: crisis lines and a grounding exercise")),
+    ("checkin", N_("Check in: name a feeling, and one small thing to do")),
     ("start", N_("Start, or go through the introduction again")),
     ("settings", N_("Language, time zone and your data")),
     ("language", N_("Change the language")),
@@ -105,7 +106,7 @@ async def flush_persistence(update: Update, context: BetweenContext) -> None:
 async def show_menu(update: Update, context: BetweenContext) -> None:
     """Plain chatter outside a flow, or an unknown command: the menu, nothing stored."""
     message = update.effective_message
-    if message is None:
+    if message is None or context.crisis_answered:
         return
     t = context.t
     if message.text and message.text.startswith("/"):
@@ -137,7 +138,7 @@ def mark_finished(context: BetweenContext, query: CallbackQuery) -> None:
         context.memo[FINISHED] = [query.message.message_id, moment]
 
 
-def _is_double_tap(context: BetweenContext, query: CallbackQuery) -> bool:
+def is_double_tap(context: BetweenContext, query: CallbackQuery) -> bool:
     finished = context.memo.get(FINISHED)
     if not finished or not isinstance(query.message, Message):
         return False
@@ -151,7 +152,7 @@ async def expired_button(update: Update, context: BetweenContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    if _is_double_tap(context, query):
+    if is_double_tap(context, query):
         await query.answer()
         return
     t = context.t

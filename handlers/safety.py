@@ -75,6 +75,8 @@ HELP_WORDS = frozenset(
         "socorro", "ajuda", "me ajuda", "помогите", "помоги", "допоможіть", "допоможи",
     }
 )  # fmt: skip
+# Set by a flow (see keeps_text) to a timestamp until which its awaited text is kept.
+KEEPS_TEXT = "keeps_text_until"
 # For people who have not agreed to storage, safety needs a little memory all the same:
 # when the gentle question was last asked, and a country they picked. It lives in this
 # process only, never in the database.
@@ -370,9 +372,18 @@ def watcher(
             await write_plan_part(update, context)
             raise ApplicationHandlerStop
         if tier is not Tier.NONE:
-            raise ApplicationHandlerStop
+            context.crisis_answered = True
+            if not keeps_text(context, now):
+                raise ApplicationHandlerStop
 
     return watch_text
+
+
+def keeps_text(context: BetweenContext, now: datetime) -> bool:
+    """A flow waits for text that must be kept whatever it says (a check-in's note): the
+    crisis reply comes first, and the text still reaches the flow."""
+    until = context.memo.get(KEEPS_TEXT)
+    return isinstance(until, int | float) and now.timestamp() <= until
 
 
 async def check_answered(update: Update, context: BetweenContext) -> None:

@@ -39,6 +39,7 @@ def settings(tmp_path: Path, standin: StandinServer) -> Settings:
         {
             "TELEGRAM_API_URL": standin.base_url,
             "BETWEEN_DB": str(tmp_path / "between.sqlite3"),
+            "BETWEEN_CALM_STEP_SECONDS": "0.2",
         }
     )
 

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 TAG = re.compile(r"</?[a-z-]+>")
 TRANSLATED = [locale for locale in SUPPORTED_LOCALES if locale != SOURCE_LOCALE]
-KEYWORDS = {"N_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"N_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
 def catalog(locale: str):  # type: ignore[no-untyped-def]
@@ -29,6 +29,8 @@ def source_messages() -> set[str]:
         ("bot/**.py", "python"),
         ("handlers/**.py", "python"),
         ("content/**.py", "python"),
+        ("content/feelings_wheel.json", "content.extract:extract_wheel"),
+        ("content/techniques.json", "content.extract:extract_techniques"),
     ]
     found: set[str] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
