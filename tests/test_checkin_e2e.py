@@ -27,10 +27,10 @@ async def rows(bot: BetweenApplication, user_id: int) -> list[checkins.CheckIn]:
     return await checkins.all_of(services_of(bot).db, user_id)
 
 
-async def next_with(person: FakeUser, text: str, timeout: float = 5.0) -> BotMessage:
+async def next_with(person: FakeUser, text: str) -> BotMessage:
     """The bot's next message or edit that contains `text`, skipping those before it."""
     while True:
-        reply = await person.next_reply(timeout=timeout)
+        reply = await person.next_reply()
         if text in reply.text:
             return reply
 
@@ -331,7 +331,7 @@ async def test_text_where_a_tap_is_expected_gets_a_hint_and_the_same_step(
     standin: StandinServer, bot: BetweenApplication
 ) -> None:
     max_ = await onboarded(standin, 8012, "en")
-    screen = await to_intensity(max_, "Happy", "Proud", "Just “Proud”")
+    await to_intensity(max_, "Happy", "Proud", "Just “Proud”")
     await max_.send("quite a lot")
     hint = await max_.next_reply()
     assert "Please tap a number from 1 to 10" in hint.text and "How strong" in hint.text
