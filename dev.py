@@ -6,6 +6,7 @@
     python3 dev.py test    set up, then run every test
     python3 dev.py lint    set up, then ruff (lint and format check) and mypy
     python3 dev.py i18n    extract messages and update every catalog (after changing copy)
+    python3 dev.py bench checkin   set up, then run a benchmark script (see bench/)
 
 Set-up is repeated only when pyproject.toml changed since the last one.
 """
@@ -118,6 +119,9 @@ def main(argv: list[str]) -> int:
             if code:
                 return code
         return 0
+    if command == "bench" and rest:
+        setup()
+        return subprocess.call([str(PYTHON), "-m", f"bench.{rest[0]}", *rest[1:]], cwd=ROOT)
     if command == "i18n":
         setup()
         update_catalogs()

@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
@@ -17,7 +17,9 @@ from bot.config import Settings
 from bot.context import BetweenContext
 from bot.db import Database
 from bot.persistence import SqlitePersistence
+from bot.ratelimit import SendRateLimiter
 from bot.services import SERVICES_KEY, Services
+from bot.updates import PerPersonUpdateProcessor
 from content.crisis import crisis_table, phrase_sets
 from content.techniques import library
 from content.wheel import wheel
@@ -73,7 +75,8 @@ def build_application(
             )
         )
         .persistence(persistence)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(SendRateLimiter(max_retries=3))
+        .concurrent_updates(PerPersonUpdateProcessor())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

@@ -34,6 +34,8 @@ _ENDINGS = sorted(
         "os", "as", "es", "o", "a", "e", "s", "x", "ee", "ees",
         # German
         "en", "er", "em", "n",
+        # Spanish and Portuguese superlatives (agotadísima)
+        "isimo", "isima", "isimos", "isimas", "issimo", "issima",
         # English
         "ed", "ly", "ness", "ing", "y",
     },
@@ -45,10 +47,19 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MAX_TYPED_WORDS = 8
 
 
+# Letters of their own in Russian and Ukrainian, not accented ones: kept as they are.
+_KEEP = frozenset("йїщ")
+
+
+def _bare(ch: str) -> str:
+    if ch in _KEEP:
+        return ch
+    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+
+
 def normalise(text: str) -> str:
-    """Lower case, no accents (ё is е, ü is u), letters and single spaces only."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower case, no accents (ё is е, ü is u, but й stays й), letters and spaces only."""
+    bare = "".join(_bare(ch) for ch in unicodedata.normalize("NFC", text.casefold()))
     return " ".join(_WORD.findall(bare))
 
 
@@ -123,8 +134,8 @@ def _labels_in(text: str, vocab: Vocabulary) -> set[str]:
             chunk = " ".join(words[start : start + size])
             if chunk in vocab.exact:
                 found |= vocab.exact[chunk]
-            elif size == 1 and len(chunk) < MIN_STEM:
-                continue
+            elif size == 1 and len(stems[start]) <= MIN_STEM:
+                continue  # short stems inside a sentence match too much ("libro", "libre")
             elif stems[start : start + size] in vocab.stemmed:
                 found |= vocab.stemmed[stems[start : start + size]]
     return found
