@@ -18,9 +18,18 @@ MAX_BODY_ROUNDS = 2
 OFFERED_AT_ONCE = 2
 
 
-def needs_body_first(intensity: int, rounds_done: int) -> bool:
-    """Another body-first step: at 8 or more, for at most two rounds."""
-    return intensity >= BODY_FIRST_AT and rounds_done < MAX_BODY_ROUNDS
+# Pleasant places: a strong feeling here needs no calming down first.
+PLEASANT = ("happy", "surprised/excited", "surprised/amazed")
+
+
+def pleasant(place_id: str) -> bool:
+    return any(place_id == p or place_id.startswith(p + "/") for p in PLEASANT)
+
+
+def needs_body_first(intensity: int, rounds_done: int, place_id: str = "") -> bool:
+    """Another body-first step: at 8 or more, for at most two rounds, unless the feeling
+    is a pleasant one."""
+    return intensity >= BODY_FIRST_AT and rounds_done < MAX_BODY_ROUNDS and not pleasant(place_id)
 
 
 @dataclass(frozen=True)

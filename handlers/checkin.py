@@ -168,9 +168,9 @@ def minutes(t: Translator, technique: Technique) -> str:
 
 
 def coach_screen(
-    t: Translator, offered: list[Technique], intensity: int
+    t: Translator, offered: list[Technique], after_body: bool
 ) -> tuple[str, list[list[Button]]]:
-    if intensity >= coach.BODY_FIRST_AT:
+    if after_body:
         intro = t.gettext(
             "Here are two more things that can help the body settle. Pick one, or just "
             "log the check-in."
@@ -459,7 +459,7 @@ async def intensity_tapped(update: Update, context: BetweenContext) -> str:
     )
     flow.update(level=value, rounds=0, page=0)
     _log.info("check-in stored user=%d checkin=%d", person.user_id, flow["id"])
-    if coach.needs_body_first(value, 0):
+    if coach.needs_body_first(value, 0, place_id):
         if wheel().places[place_id].sensitive and update.effective_message is not None:
             flow["offered"] = True
             await offer_resources(_message_of(update), context)
@@ -594,7 +594,7 @@ async def rerated(update: Update, context: BetweenContext) -> str:
         body_rounds=int(flow.get("rounds", 0)),
     )
     flow["level"] = value
-    if coach.needs_body_first(value, int(flow.get("rounds", 0))):
+    if coach.needs_body_first(value, int(flow.get("rounds", 0)), str(flow["place"])):
         if not flow.get("offered"):
             flow["offered"] = True
             await offer_resources(_message_of(update), context)
@@ -621,7 +621,9 @@ async def _offers(context: BetweenContext) -> list[Technique]:
 
 async def _show_coach(update: Update, context: BetweenContext) -> str:
     offered = await _offers(context)
-    text, rows = coach_screen(context.t, offered, int(memo(context)["level"]))
+    flow = memo(context)
+    after_body = int(flow.get("level", 0)) >= coach.BODY_FIRST_AT and int(flow.get("rounds", 0)) > 0
+    text, rows = coach_screen(context.t, offered, after_body)
     await _show(update, context, text, rows)
     return COACH
 
@@ -811,7 +813,8 @@ async def hint(update: Update, context: BetweenContext, state: str | None = None
         text, rows = after_screen(t, str(flow["place"]))
         hint_text = t.gettext("Please tap a number from 1 to 10, or Skip.")
     elif current == COACH and "level" in flow:
-        text, rows = coach_screen(t, await _offers(context), int(flow["level"]))
+        after_body = int(flow["level"]) >= coach.BODY_FIRST_AT and int(flow.get("rounds", 0)) > 0
+        text, rows = coach_screen(t, await _offers(context), after_body)
         hint_text = t.gettext("Please tap one of the buttons.")
     elif current == STEPS and (technique := _technique(flow.get("tech"))) is not None:
         text, rows = step_screen(t, technique, int(flow.get("step", 0)))

@@ -183,7 +183,12 @@ async def consent_given(update: Update, context: BetweenContext) -> int:
             "You can change your mind any time in /settings."
         )
     _log.info("onboarding finished user=%d consent=%s", context.person.user_id, agreed)
-    await edit(query, f"{closing}\n\n{menu_text(t)}")
+    first_step = None
+    if agreed:
+        first_step = keyboard(
+            [[(t.gettext("Try a one-minute check-in"), callbacks.pack("ci", "new", "onboarding"))]]
+        )
+    await edit(query, f"{closing}\n\n{menu_text(t)}", first_step)
     mark_finished(context, query)
     return ConversationHandler.END
 

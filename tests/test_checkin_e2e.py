@@ -343,3 +343,21 @@ async def test_text_where_a_tap_is_expected_gets_a_hint_and_the_same_step(
     await max_.tap(coach, "Just log it")
     await next_with(max_, "What was happening")
     assert [(r.place, r.intensity) for r in await rows(bot, 8012)] == [("happy/proud", 7)]
+
+
+async def test_onboarding_ends_with_a_first_check_in_one_tap_away(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    ivy = await onboarded(standin, 8013, "en")
+    last = ivy.messages[-1]
+    assert last.buttons == [["Try a one-minute check-in"]]
+    await ivy.tap(last, "Try a one-minute check-in")
+    wheel = await ivy.next_reply()
+    assert "What are you feeling right now?" in wheel.text
+    await ivy.tap(wheel, "Happy")
+    await ivy.tap(await ivy.next_reply(), "Just “Happy”")
+    await ivy.tap(await ivy.next_reply(), "9")  # strong, and pleasant: no calming down
+    coach = await ivy.next_reply()
+    assert "Here are two small things" in coach.text
+    (row,) = await rows(bot, 8013)
+    assert (row.place, row.intensity, row.source) == ("happy", 9, "onboarding")

@@ -27,7 +27,13 @@ def test_library_has_at_least_40_complete_techniques() -> None:
 def test_body_first_at_eight_or_more_for_two_rounds(
     intensity: int, rounds: int, expected: bool
 ) -> None:
-    assert needs_body_first(intensity, rounds) is expected
+    assert needs_body_first(intensity, rounds, "fearful/scared") is expected
+
+
+def test_a_strong_pleasant_feeling_needs_no_calming_down() -> None:
+    assert not needs_body_first(10, 0, "happy/proud")
+    assert not needs_body_first(9, 0, "surprised/excited/eager")
+    assert needs_body_first(9, 0, "surprised/startled/shocked")
 
 
 @pytest.mark.parametrize("family", FAMILIES)

@@ -121,6 +121,7 @@ async def test_menus_and_descriptions_are_published_in_every_language(
     commands = russian if isinstance(russian, list) else []
     assert [c["command"] for c in commands] == [
         "sos",
+        "checkin",
         "start",
         "settings",
         "language",

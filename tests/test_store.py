@@ -17,6 +17,7 @@ async def test_fresh_database_gets_every_table_wal_and_foreign_keys(tmp_path: Pa
     db = Database(tmp_path / "nested" / "between.sqlite3")
     try:
         assert await db.table_names() == [
+            "checkins",
             "conversation_states",
             "safety_events",
             "safety_plan",
