@@ -11,8 +11,10 @@ as the person answers: leaving half-way loses nothing, a second tap stores nothi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
+import weakref
 from datetime import timedelta
 from html import escape
 from typing import Any, cast
@@ -521,28 +523,46 @@ def _schedule_body(context: BetweenContext, user_id: int, run: str, step: int) -
     )
 
 
+# A step shown by the job and a tap on Stop never cross: one person's are taken in turn.
+# A lock lives only while someone holds or awaits it.
+_body_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+def _body_lock(user_id: int) -> asyncio.Lock:
+    lock = _body_locks.get(user_id)
+    if lock is None:
+        lock = asyncio.Lock()
+        _body_locks[user_id] = lock
+    return lock
+
+
 async def _body_tick(context: BetweenContext) -> None:
     """A job: the next step of the body-first minute, then the re-rating."""
     job = context.job
     if job is None or job.user_id is None or not isinstance(job.data, dict):
         return
+    async with _body_lock(job.user_id):
+        await _show_body_step(context, job.user_id, job.data)
+
+
+async def _show_body_step(context: BetweenContext, user_id: int, job_data: dict[str, Any]) -> None:
     flow = context.memo.get(MEMO)
     body = flow.get("body") if isinstance(flow, dict) else None
-    if not isinstance(body, dict) or body.get("run") != job.data["run"]:
+    if not isinstance(body, dict) or body.get("run") != job_data["run"]:
         return  # stopped, or another check-in began
-    person = await users.get(context.services.db, job.user_id)
+    person = await users.get(context.services.db, user_id)
     if person is None or not isinstance(flow, dict):
         return
     t = translator(resolve_locale(person.locale, None, context.services.settings.default_locale))
     technique = _technique(body.get("tech"))
-    step = int(job.data["step"])
+    step = int(job_data["step"])
     if technique is None:
         return
     if step < len(technique.steps):
         body["step"] = step
         text = body_screen(t, technique, step, bool(body.get("first")))
         markup = keyboard(_stop_rows(t))
-        _schedule_body(context, job.user_id, str(body["run"]), step + 1)
+        _schedule_body(context, user_id, str(body["run"]), step + 1)
     else:
         flow.pop("body", None)
         _finish_body(flow, technique)
@@ -554,7 +574,7 @@ async def _body_tick(context: BetweenContext) -> None:
         )
     except BadRequest as error:
         if "not modified" not in str(error):
-            _log.info("body step not shown user=%d error=%s", job.user_id, type(error).__name__)
+            _log.info("body step not shown user=%d error=%s", user_id, type(error).__name__)
 
 
 def _finish_body(flow: dict[str, Any], technique: Technique) -> None:
@@ -565,6 +585,11 @@ def _finish_body(flow: dict[str, Any], technique: Technique) -> None:
 async def stop_body(update: Update, context: BetweenContext) -> str:
     query = await _answer(update)
     assert query is not None
+    async with _body_lock(_person_id(context)):
+        return await _stop_body(query, context)
+
+
+async def _stop_body(query: CallbackQuery, context: BetweenContext) -> str:
     flow = memo(context)
     _cancel_body(context, _person_id(context))
     body = flow.pop("body", None)

@@ -58,7 +58,9 @@ async def walk_through(person: FakeUser, screen: BotMessage) -> BotMessage:
     return screen
 
 
-async def test_a_full_check_in_by_taps(standin: StandinServer, bot: BetweenApplication) -> None:
+async def test_a_full_check_in_by_taps(
+    standin: StandinServer, bot: BetweenApplication, private_log: pytest.LogCaptureFixture
+) -> None:
     maya = await onboarded(standin, 8001, "en")
     screen = await to_intensity(maya, "Fearful", "Anxious", "Worried")
     assert "Fearful › Anxious › Worried" in screen.text
@@ -111,6 +113,10 @@ async def test_a_full_check_in_by_taps(standin: StandinServer, bot: BetweenAppli
     await maya.tap(await next_with(maya, "What was happening"), "Skip")
     thanks = await maya.next_reply()
     assert "Logged: Worried, 5." in thanks.text and "2 check-ins this week." in thanks.text
+    logged = private_log.text
+    assert "check-in stored user=8001" in logged
+    for private in ("Meeting with my manager", "Worried", "worried", "fearful"):
+        assert private not in logged  # ids and events only
 
 
 async def test_stop_at_any_level_and_back_at_every_level(
