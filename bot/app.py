@@ -8,7 +8,7 @@ from typing import Any
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock, system_clock
@@ -16,6 +16,7 @@ from bot.commands import publish_menus
 from bot.config import Settings
 from bot.context import BetweenContext
 from bot.db import Database
+from bot.http import AiohttpRequest
 from bot.persistence import SqlitePersistence
 from bot.ratelimit import SendRateLimiter
 from bot.services import SERVICES_KEY, Services
@@ -80,9 +81,10 @@ def build_application(
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    builder = builder.request(request or HTTPXRequest(connection_pool_size=16))
+    builder = builder.request(request or AiohttpRequest(connection_pool_size=16))
     builder = builder.get_updates_request(
-        get_updates_request or HTTPXRequest(read_timeout=POLL_TIMEOUT_SECONDS + 10)
+        get_updates_request
+        or AiohttpRequest(connection_pool_size=1, read_timeout=POLL_TIMEOUT_SECONDS + 10)
     )
     application: BetweenApplication = builder.build()
     application.bot_data[SERVICES_KEY] = Services(settings=config, db=db, clock=clock)

@@ -50,6 +50,9 @@ async def get(db: Database, user_id: int) -> Person | None:
 
 async def ensure(db: Database, user_id: int, chat_id: int, now: datetime) -> Person:
     """The person's row, created on first contact; a returning person is no longer blocked."""
+    known = await get(db, user_id)
+    if known is not None and known.chat_id == chat_id and known.blocked_at is None:
+        return known  # the usual case: one read, no write
     await db.execute(
         """
         INSERT INTO users (user_id, chat_id, created_at, updated_at) VALUES (?, ?, ?, ?)
