@@ -8,7 +8,7 @@ the same one twice in a row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from content.techniques import Technique
@@ -85,9 +85,12 @@ def offer(
     history: Sequence[Outcome] = (),
     last: str | None = None,
     page: int = 0,
+    done: Collection[str] = (),
 ) -> list[Technique]:
-    """The two techniques to offer; "something else" turns the page, and wraps around."""
+    """The two techniques to offer; "something else" turns the page, and wraps around.
+    What this check-in already did (its body-first minutes) is not offered again."""
     ranked = rank(library, place_id, intensity, history, last)
+    ranked = [t for t in ranked if t.id not in done] or ranked
     if last is not None and len(ranked) > 1:
         ranked = [t for t in ranked if t.id != last]
     if not ranked:

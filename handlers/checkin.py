@@ -641,7 +641,17 @@ async def _offers(context: BetweenContext) -> list[Technique]:
         history=await checkins.outcomes(db, person_id),
         last=await checkins.last_technique(db, person_id),
         page=int(flow.get("page", 0)),
+        done=_already_done(flow),
     )
+
+
+def _already_done(flow: dict[str, Any]) -> list[str]:
+    """Not offered again now: this check-in's body-first minutes and, once they brought
+    the feeling below 8, more breathing or grounding (a thinking skill fits now)."""
+    done = [str(x) for x in flow.get("body_done", [])]
+    if done and int(flow.get("level", 0)) < coach.BODY_FIRST_AT:
+        done += [t.id for t in library().values() if t.tradition in ("breathing", "grounding")]
+    return done
 
 
 async def _show_coach(update: Update, context: BetweenContext) -> str:

@@ -217,6 +217,8 @@ async def test_intensity_nine_gets_the_body_first_then_a_re_rating(
     await kai.tap(rerate, "6")
     coach = await next_with(kai, "Here are two small things")
     assert coach.message_id == screen.message_id
+    offered = [NAMES[row[0]] for row in coach.buttons[:2]]
+    assert all(t.tradition not in ("breathing", "grounding") for t in offered)  # below 8 now
     (row,) = await rows(bot, 8005)
     assert (row.body_rounds, row.intensity_rerated) == (2, 6)
 

@@ -101,3 +101,10 @@ def test_body_steps_alternate_and_fit_the_place() -> None:
     assert first is not None and first.id == "paced_breathing"
     second = body_step(steps, "angry/mad/furious", already=[first.id])
     assert second is not None and second.id != first.id
+
+
+def test_what_this_check_in_already_did_is_not_offered_again() -> None:
+    place = "fearful/anxious/worried"
+    first = offer(LIBRARY, place, 5)
+    again = offer(LIBRARY, place, 5, done=[first[0].id])
+    assert first[0] not in again and len(again) == 2
