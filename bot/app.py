@@ -134,6 +134,7 @@ def services_of(application: BetweenApplication) -> Services:
 async def _post_init(application: BetweenApplication) -> None:
     services = services_of(application)
     await services.db.connection()
+    checkin.resume_body_minutes(application)
     await publish_menus(application.bot, services.settings.default_locale)
 
 

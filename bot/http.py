@@ -45,6 +45,7 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
+                trust_env=True,  # HTTPS_PROXY and friends, as httpx honoured them
                 headers={"User-Agent": self.USER_AGENT},
             )
 

@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 MAX_CONCURRENT_UPDATES = 4
+UNBOUNDED = 4096
 
 
 def person_key(update: object) -> int:
@@ -29,8 +30,13 @@ def person_key(update: object) -> int:
 
 
 class PerPersonUpdateProcessor(BaseUpdateProcessor):
+    """PTB's own limit is taken before an update could wait for its person's turn, so a
+    burst from one person would hold every slot; here the limit is kept inside, after the
+    person's turn has come, and PTB's is set out of reach."""
+
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(UNBOUNDED)
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._lanes: dict[int, tuple[asyncio.Lock, int]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
@@ -38,7 +44,7 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
         lock, waiting = self._lanes.get(key, (asyncio.Lock(), 0))
         self._lanes[key] = (lock, waiting + 1)
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
             lock, waiting = self._lanes[key]

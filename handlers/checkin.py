@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import secrets
 import weakref
 from datetime import timedelta
@@ -38,6 +39,7 @@ from bot.weeks import week_start, zone
 from content.techniques import Technique, body_first, library
 from content.wheel import FEELING_CONTEXT, Place, wheel
 from handlers.common import (
+    KEEPS_TEXT,
     PRIVATE,
     Button,
     edit,
@@ -47,7 +49,7 @@ from handlers.common import (
     keyboard,
     mark_finished,
 )
-from handlers.safety import KEEPS_TEXT, offer_resources
+from handlers.safety import offer_resources
 
 _log = logging.getLogger(__name__)
 
@@ -170,7 +172,7 @@ def minutes(t: Translator, technique: Technique) -> str:
 
 
 def coach_screen(
-    t: Translator, offered: list[Technique], after_body: bool
+    t: Translator, offered: list[Technique], after_body: bool, page: int = 0
 ) -> tuple[str, list[list[Button]]]:
     if after_body:
         intro = t.gettext(
@@ -190,7 +192,7 @@ def coach_screen(
         [(tech_text(t, technique.name), callbacks.pack(PREFIX, "t", technique.id))]
         for technique in offered
     ]
-    rows.append([(t.gettext("Something else"), callbacks.pack(PREFIX, "more"))])
+    rows.append([(t.gettext("Something else"), callbacks.pack(PREFIX, "more", str(page + 1)))])
     rows.append([(t.gettext("Just log it"), callbacks.pack(PREFIX, "log"))])
     return "\n".join(lines), rows
 
@@ -297,7 +299,15 @@ async def _show(
     message = update.effective_message
     if message is not None:
         sent = await message.reply_text(text, reply_markup=markup)
-        memo(context)["msg"] = sent.message_id
+        _own(context, sent.message_id)
+
+
+def _own(context: BetweenContext, message_id: int) -> None:
+    """A message of this check-in: its latest is edited in place, and taps on any of them
+    count (a button of an earlier check-in does not)."""
+    flow = memo(context)
+    flow["msg"] = message_id
+    flow["msgs"] = [*flow.get("msgs", [])[-19:], message_id]
 
 
 async def _answer(update: Update) -> CallbackQuery | None:
@@ -321,24 +331,67 @@ async def start(update: Update, context: BetweenContext) -> str | int:
     context.memo.pop(KEEPS_TEXT, None)
     _cancel_body(context, person.user_id)
     if not person.has_consented:
-        text = t.gettext(
-            "A check-in keeps what you tap so that you can look back on it, and I keep "
-            "nothing without your consent. You can give it in /settings. Until then, a "
-            "grounding minute is always here."
-        )
-        rows = [[(t.gettext("A grounding minute"), callbacks.pack("sf", "ground", "0"))]]
-        target = query.message if query is not None else update.effective_message
-        if isinstance(target, Message):
-            await target.reply_text(text, reply_markup=keyboard(rows))
+        await _no_consent(update, context)
         return ConversationHandler.END
-    context.memo[MEMO] = {"src": source}
+    now = context.services.clock().timestamp()
+    context.memo[MEMO] = {"src": source, "seen": now, "locale": t.locale}
     text, rows = wheel_screen(t, None)
     target = query.message if query is not None else update.effective_message
     if isinstance(target, Message):
         sent = await target.reply_text(text, reply_markup=keyboard(rows))
-        memo(context)["msg"] = sent.message_id
+        _own(context, sent.message_id)
     _log.info("check-in started user=%d source=%s", person.user_id, source)
     return WHEEL
+
+
+async def _no_consent(update: Update, context: BetweenContext) -> None:
+    t = context.t
+    text = t.gettext(
+        "A check-in keeps what you tap so that you can look back on it, and I keep "
+        "nothing without your consent. You can give it in /settings. Until then, a "
+        "grounding minute is always here."
+    )
+    rows = [[(t.gettext("A grounding minute"), callbacks.pack("sf", "ground", "0"))]]
+    query = update.callback_query
+    target = query.message if query is not None else update.effective_message
+    if isinstance(target, Message):
+        await target.reply_text(text, reply_markup=keyboard(rows))
+
+
+def guarded(callback: Any, state: str) -> Any:
+    """Every step of a check-in: only the check-in's own message is tapped (an older one
+    gets a gentle "expired"), a check-in idle for longer than IDLE_TIMEOUT (say, restored
+    after a restart) has ended, and nothing is stored once consent is withdrawn."""
+
+    async def run(update: Update, context: BetweenContext) -> str | int:
+        flow = context.memo.get(MEMO)
+        now = context.services.clock().timestamp()
+        query = update.callback_query
+        seen = flow.get("seen") if isinstance(flow, dict) else None
+        if not isinstance(seen, int | float) or now - seen > IDLE_TIMEOUT.total_seconds():
+            context.memo.pop(MEMO, None)
+            context.memo.pop(KEEPS_TEXT, None)
+            await _ended(update, context)
+            return ConversationHandler.END
+        assert isinstance(flow, dict)
+        if (
+            query is not None
+            and isinstance(query.message, Message)
+            and query.message.message_id not in flow.get("msgs", [])
+        ):
+            await query.answer(context.t.gettext("That button has expired."))
+            return state
+        if context.person is None or not context.person.has_consented:
+            context.memo.pop(MEMO, None)
+            context.memo.pop(KEEPS_TEXT, None)
+            await _answer(update)
+            await _no_consent(update, context)
+            return ConversationHandler.END
+        flow["seen"] = now
+        result: str | int = await callback(update, context)
+        return result
+
+    return run
 
 
 async def open_place(update: Update, context: BetweenContext) -> str:
@@ -424,9 +477,12 @@ async def cancel(update: Update, context: BetweenContext) -> int:
 
 
 def _typed_number(update: Update) -> int | None:
+    """A number from 1 to 10 typed instead of tapped ("²" or "١" are not numbers here)."""
     message = update.effective_message
     text = (message.text or "").strip() if message is not None else ""
-    return int(text) if text.isdigit() and 1 <= int(text) <= 10 else None
+    if not re.fullmatch(r"[0-9]{1,2}", text):
+        return None
+    return int(text) if 1 <= int(text) <= 10 else None
 
 
 async def intensity_tapped(update: Update, context: BetweenContext) -> str:
@@ -439,6 +495,8 @@ async def intensity_tapped(update: Update, context: BetweenContext) -> str:
             return await hint(update, context, INTENSITY)
         value = typed
     flow = memo(context)
+    if "id" in flow:
+        return INTENSITY  # already stored: a tap on an earlier copy of this question
     place_id = flow.get("place")
     person = context.person
     if not isinstance(place_id, str) or place_id not in wheel().places or person is None:
@@ -553,7 +611,9 @@ async def _show_body_step(context: BetweenContext, user_id: int, job_data: dict[
     person = await users.get(context.services.db, user_id)
     if person is None or not isinstance(flow, dict):
         return
-    t = translator(resolve_locale(person.locale, None, context.services.settings.default_locale))
+    saved = flow.get("locale")
+    locale = saved if isinstance(saved, str) else person.locale
+    t = translator(resolve_locale(locale, None, context.services.settings.default_locale))
     technique = _technique(body.get("tech"))
     step = int(job_data["step"])
     if technique is None:
@@ -575,6 +635,28 @@ async def _show_body_step(context: BetweenContext, user_id: int, job_data: dict[
     except BadRequest as error:
         if "not modified" not in str(error):
             _log.info("body step not shown user=%d error=%s", user_id, type(error).__name__)
+
+
+def resume_body_minutes(application: Any) -> int:
+    """After a restart: a body-first minute that was running goes on from its step (the
+    scheduler's jobs live in memory; the minute's place is kept with the person)."""
+    resumed = 0
+    queue = cast("JobQueue[BetweenContext] | None", application.job_queue)
+    for user_id, data in application.user_data.items():
+        flow = data.get(MEMO) if isinstance(data, dict) else None
+        body = flow.get("body") if isinstance(flow, dict) else None
+        if queue is None or not isinstance(body, dict) or "run" not in body:
+            continue
+        queue.run_once(
+            _body_tick,
+            1.0,
+            data={"run": body["run"], "step": int(body.get("step", 0)) + 1},
+            name=_job_name(user_id),
+            user_id=user_id,
+            chat_id=user_id,
+        )
+        resumed += 1
+    return resumed
 
 
 def _finish_body(flow: dict[str, Any], technique: Technique) -> None:
@@ -603,11 +685,16 @@ async def _stop_body(query: CallbackQuery, context: BetweenContext) -> str:
 
 async def rerated(update: Update, context: BetweenContext) -> str:
     query = await _answer(update)
-    assert query is not None
     flow = memo(context)
     if "body" in flow:  # a forged or early tap while the minute still runs
         return BODY
-    value = int(callbacks.field(query.data, f"{PREFIX}:rr"))
+    typed = _typed_number(update)
+    if query is not None:
+        value = int(callbacks.field(query.data, f"{PREFIX}:rr"))
+    elif typed is not None:
+        value = typed
+    else:
+        return BODY
     services = context.services
     person_id = _person_id(context)
     await checkins.answer(
@@ -658,15 +745,20 @@ async def _show_coach(update: Update, context: BetweenContext) -> str:
     offered = await _offers(context)
     flow = memo(context)
     after_body = int(flow.get("level", 0)) >= coach.BODY_FIRST_AT and int(flow.get("rounds", 0)) > 0
-    text, rows = coach_screen(context.t, offered, after_body)
+    flow["offered"] = [technique.id for technique in offered]
+    text, rows = coach_screen(context.t, offered, after_body, int(flow.get("page", 0)))
     await _show(update, context, text, rows)
     return COACH
 
 
 async def something_else(update: Update, context: BetweenContext) -> str:
-    await _answer(update)
+    query = await _answer(update)
+    assert query is not None
     flow = memo(context)
-    flow["page"] = int(flow.get("page", 0)) + 1
+    wanted = int(callbacks.field(query.data, f"{PREFIX}:more"))
+    if wanted != int(flow.get("page", 0)) + 1:
+        return COACH  # a double tap: that page is already shown
+    flow["page"] = wanted
     return await _show_coach(update, context)
 
 
@@ -675,8 +767,8 @@ async def technique_chosen(update: Update, context: BetweenContext) -> str:
     assert query is not None
     technique = _technique(callbacks.field(query.data, f"{PREFIX}:t"))
     flow = memo(context)
-    if technique is None:
-        return COACH
+    if technique is None or technique.id not in flow.get("offered", []):
+        return COACH  # only what was offered for this feeling and intensity
     services = context.services
     await checkins.answer(
         services.db, _person_id(context), int(flow["id"]), services.clock(), technique=technique.id
@@ -849,7 +941,9 @@ async def hint(update: Update, context: BetweenContext, state: str | None = None
         hint_text = t.gettext("Please tap a number from 1 to 10, or Skip.")
     elif current == COACH and "level" in flow:
         after_body = int(flow["level"]) >= coach.BODY_FIRST_AT and int(flow.get("rounds", 0)) > 0
-        text, rows = coach_screen(t, await _offers(context), after_body)
+        offered = await _offers(context)
+        flow["offered"] = [technique.id for technique in offered]
+        text, rows = coach_screen(t, offered, after_body, int(flow.get("page", 0)))
         hint_text = t.gettext("Please tap one of the buttons.")
     elif current == STEPS and (technique := _technique(flow.get("tech"))) is not None:
         text, rows = step_screen(t, technique, int(flow.get("step", 0)))
@@ -857,6 +951,11 @@ async def hint(update: Update, context: BetweenContext, state: str | None = None
     elif current == HELPED and (technique := _technique(flow.get("tech"))) is not None:
         text, rows = helped_screen(t, technique)
         hint_text = t.gettext("Please tap one of the buttons.")
+    elif current == BODY and "body" not in flow and _typed_number(update) is not None:
+        return await rerated(update, context)
+    elif current == BODY and "body" not in flow:
+        text, rows = rerate_screen(t)
+        hint_text = t.gettext("Please tap a number from 1 to 10, or type it.")
     elif current == BODY:
         await message.reply_text(
             t.gettext("Stay with the steps above for a moment; you can tap Stop at any time.")
@@ -885,11 +984,18 @@ async def expired(update: Update, context: BetweenContext) -> None:
     if is_double_tap(context, query):
         await query.answer()
         return
+    await _ended(update, context)
+
+
+async def _ended(update: Update, context: BetweenContext) -> None:
     t = context.t
-    await query.answer(t.gettext("That check-in has ended."))
-    _log.info("expired check-in button user=%d", query.from_user.id)
-    if isinstance(query.message, Message):
-        await query.message.reply_text(
+    query = update.callback_query
+    if query is not None:
+        await query.answer(t.gettext("That check-in has ended."))
+    _log.info("check-in already ended user=%d", context.person.user_id if context.person else 0)
+    target = query.message if query is not None else update.effective_message
+    if isinstance(target, Message):
+        await target.reply_text(
             t.gettext(
                 "That button belongs to a check-in that has ended; anything you logged is "
                 "kept. Would you like to start a new one?"
@@ -922,52 +1028,55 @@ def conversation() -> ConversationHandler[BetweenContext]:
         ],
         states={
             WHEEL: [
-                Tap(open_place, pattern=p("w", places)),
-                Tap(keep_place, pattern=p("ok", places)),
-                Tap(go_up, pattern=p("up", places)),
-                Tap(cancel, pattern=p("cancel")),
-                Text(typed, typed_feeling),
+                Tap(guarded(open_place, WHEEL), pattern=p("w", places)),
+                Tap(guarded(keep_place, WHEEL), pattern=p("ok", places)),
+                Tap(guarded(go_up, WHEEL), pattern=p("up", places)),
+                Tap(guarded(cancel, WHEEL), pattern=p("cancel")),
+                Text(typed, guarded(typed_feeling, WHEEL)),
                 swallow,
             ],
             INTENSITY: [
-                Tap(intensity_tapped, pattern=p("i", numbers)),
-                Tap(back_from_intensity, pattern=p("ib", places)),
-                Tap(keep_place, pattern=p("ok", places)),
-                Text(typed, intensity_tapped),
+                Tap(guarded(intensity_tapped, INTENSITY), pattern=p("i", numbers)),
+                Tap(guarded(back_from_intensity, INTENSITY), pattern=p("ib", places)),
+                Tap(guarded(keep_place, INTENSITY), pattern=p("ok", places)),
+                Text(typed, guarded(intensity_tapped, INTENSITY)),
                 swallow,
             ],
             BODY: [
-                Tap(stop_body, pattern=p("bs")),
-                Tap(rerated, pattern=p("rr", numbers)),
-                Text(typed, _hint_for(BODY)),
+                Tap(guarded(stop_body, BODY), pattern=p("bs")),
+                Tap(guarded(rerated, BODY), pattern=p("rr", numbers)),
+                Text(typed, guarded(_hint_for(BODY), BODY)),
                 swallow,
             ],
             COACH: [
-                Tap(technique_chosen, pattern=p("t", list(library()))),
-                Tap(something_else, pattern=p("more")),
-                Tap(just_log, pattern=p("log")),
-                Text(typed, _hint_for(COACH)),
+                Tap(guarded(technique_chosen, COACH), pattern=p("t", list(library()))),
+                Tap(
+                    guarded(something_else, COACH),
+                    pattern=p("more", [str(n) for n in range(1, 100)]),
+                ),
+                Tap(guarded(just_log, COACH), pattern=p("log")),
+                Text(typed, guarded(_hint_for(COACH), COACH)),
                 swallow,
             ],
             STEPS: [
-                Tap(next_step, pattern=p("n", [str(n) for n in range(1, 9)])),
-                Tap(stop_technique, pattern=p("x")),
-                Text(typed, _hint_for(STEPS)),
+                Tap(guarded(next_step, STEPS), pattern=p("n", [str(n) for n in range(1, 9)])),
+                Tap(guarded(stop_technique, STEPS), pattern=p("x")),
+                Text(typed, guarded(_hint_for(STEPS), STEPS)),
                 swallow,
             ],
             AFTER: [
-                Tap(after_rated, pattern=p("a", [*numbers, "skip"])),
-                Text(typed, after_rated),
+                Tap(guarded(after_rated, AFTER), pattern=p("a", [*numbers, "skip"])),
+                Text(typed, guarded(after_rated, AFTER)),
                 swallow,
             ],
             NOTE: [
-                Text(typed, note_written),
-                Tap(note_skipped, pattern=p("note", ["skip"])),
+                Text(typed, guarded(note_written, NOTE)),
+                Tap(guarded(note_skipped, NOTE), pattern=p("note", ["skip"])),
                 swallow,
             ],
             HELPED: [
-                Tap(helped_answered, pattern=p("h", [*checkins.HELPED, "skip"])),
-                Text(typed, _hint_for(HELPED)),
+                Tap(guarded(helped_answered, HELPED), pattern=p("h", [*checkins.HELPED, "skip"])),
+                Text(typed, guarded(_hint_for(HELPED), HELPED)),
                 swallow,
             ],
         },

@@ -46,6 +46,9 @@ MENU_COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 Button = tuple[str, str]
+# Set by a flow to a timestamp until which the text it awaits is kept even when it is a
+# crisis message (handlers.safety.keeps_text); any command or other flow's button ends it.
+KEEPS_TEXT = "keeps_text_until"
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
@@ -93,9 +96,19 @@ async def resolve_person(update: Update, context: BetweenContext) -> None:
             raise ApplicationHandlerStop
     person = await users.ensure(services.db, user.id, chat.id, now)
     context.person = person
+    if KEEPS_TEXT in context.memo and _leaves_a_flow(update):
+        context.memo.pop(KEEPS_TEXT, None)
     context.t = translator(
         resolve_locale(person.locale, user.language_code, services.settings.default_locale)
     )
+
+
+def _leaves_a_flow(update: Update) -> bool:
+    """A command, or a tap on another flow's button: the person has moved on."""
+    message, query = update.effective_message, update.callback_query
+    if query is not None:
+        return not (query.data or "").startswith("ci:")
+    return bool(message is not None and message.text and message.text.startswith("/"))
 
 
 async def flush_persistence(update: Update, context: BetweenContext) -> None:

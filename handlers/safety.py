@@ -33,7 +33,7 @@ from bot.crisis import Tier, classify_async, normalise
 from bot.i18n import N_, Translator, resolve_locale, translator
 from bot.store import safety, users
 from content.crisis import CrisisLine, crisis_table
-from handlers.common import PRIVATE, Button, edit, in_rows, keyboard, mark_finished
+from handlers.common import KEEPS_TEXT, PRIVATE, Button, edit, in_rows, keyboard, mark_finished
 
 _log = logging.getLogger(__name__)
 
@@ -75,8 +75,6 @@ HELP_WORDS = frozenset(
         "socorro", "ajuda", "me ajuda", "помогите", "помоги", "допоможіть", "допоможи",
     }
 )  # fmt: skip
-# Set by a flow (see keeps_text) to a timestamp until which its awaited text is kept.
-KEEPS_TEXT = "keeps_text_until"
 # For people who have not agreed to storage, safety needs a little memory all the same:
 # when the gentle question was last asked, and a country they picked. It lives in this
 # process only, never in the database.

@@ -369,3 +369,67 @@ async def test_onboarding_ends_with_a_first_check_in_one_tap_away(
     assert "Here are two small things" in coach.text
     (row,) = await rows(bot, 8013)
     assert (row.place, row.intensity, row.source) == ("happy", 9, "onboarding")
+
+
+async def test_a_button_of_an_earlier_check_in_never_touches_the_new_one(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    uma = await onboarded(standin, 8014, "en")
+    old = await to_intensity(uma, "Sad", "Lonely", "Isolated")
+    await uma.send("5")  # typed: the old keyboard stays on screen
+    await uma.tap(await next_with(uma, "Here are two"), "Just log it")
+    await uma.tap(await next_with(uma, "What was happening"), "Skip")
+    await next_with(uma, "Logged: Isolated, 5.")
+    await to_intensity(uma, "Angry", "Mad", "Furious")
+    query = await uma.tap(old, "6")  # the earlier check-in's number
+    await asyncio.sleep(0.3)
+    assert (uma.callback_answers[str(query)] or {}).get("text") == "That button has expired."
+    assert [(r.place, r.intensity) for r in await rows(bot, 8014)] == [("sad/lonely/isolated", 5)]
+    await uma.tap(uma.messages[-1], "7")  # the current one still works
+    await next_with(uma, "Here are two")
+    assert [(r.place, r.intensity) for r in await rows(bot, 8014)] == [
+        ("sad/lonely/isolated", 5),
+        ("angry/mad/furious", 7),
+    ]
+
+
+async def test_consent_withdrawn_mid_check_in_stores_nothing_more(
+    standin: StandinServer, bot: BetweenApplication, clock: FixedClock
+) -> None:
+    from bot.store import users
+
+    vic = await onboarded(standin, 8015, "en")
+    screen = await to_intensity(vic, "Bad", "Busy", "Rushed")
+    await users.set_consent(services_of(bot).db, 8015, False, clock.now)
+    await vic.tap(screen, "6")
+    reply = await next_with(vic, "nothing without your consent")
+    assert reply.buttons == [["A grounding minute"]]
+    assert await rows(bot, 8015) == []
+
+
+async def test_a_check_in_left_open_for_hours_has_ended(
+    standin: StandinServer, bot: BetweenApplication, clock: FixedClock
+) -> None:
+    wes = await onboarded(standin, 8016, "en")
+    screen = await to_intensity(wes, "Bad", "Busy", "Pressured")
+    await wes.tap(screen, "5")
+    await wes.tap(await next_with(wes, "Here are two"), "Just log it")
+    await next_with(wes, "What was happening")
+    clock.now += timedelta(days=3)
+    await wes.send("hello there")
+    reply = await wes.next_reply()
+    assert "belongs to a check-in that has ended" in reply.text
+    assert reply.buttons == [["Start a check-in"]]
+    (row,) = await rows(bot, 8016)
+    assert row.note is None  # days later, a message is not taken as that note
+
+
+async def test_odd_digits_typed_for_a_number_get_a_hint(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    xia = await onboarded(standin, 8017, "en")
+    await to_intensity(xia, "Fearful", "Weak", "Insignificant")
+    await xia.send("²")
+    hint = await xia.next_reply()
+    assert "Please tap a number from 1 to 10" in hint.text
+    assert await rows(bot, 8017) == []
