@@ -58,3 +58,11 @@ async def test_a_slow_server_is_a_timeout(standin: StandinServer) -> None:
     async with bot_over_aiohttp(standin, read_timeout=0.2) as bot:
         with pytest.raises(TimedOut):
             await bot.send_message(maya.chat_id, "hello")
+
+
+def test_proxies_from_the_environment_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    request = AiohttpRequest()
+    assert request._proxy("https://api.telegram.org/bot1:x/getMe") == "http://proxy.example:3128"
+    assert request._proxy("http://127.0.0.1:8081/bot1:x/getMe") is None
