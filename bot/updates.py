@@ -15,7 +15,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-MAX_CONCURRENT_UPDATES = 4
+MAX_CONCURRENT_UPDATES = 16
 UNBOUNDED = 4096
 
 
