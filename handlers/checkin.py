@@ -310,6 +310,15 @@ def _own(context: BetweenContext, message_id: int) -> None:
     flow["msgs"] = [*flow.get("msgs", [])[-19:], message_id]
 
 
+async def _store(context: BetweenContext, **answers: Any) -> None:
+    """Later answers of this check-in, into its row."""
+    services = context.services
+    flow = memo(context)
+    await checkins.answer(
+        services.db, _person_id(context), int(flow["id"]), services.clock(), **answers
+    )
+
+
 async def _answer(update: Update) -> CallbackQuery | None:
     query = update.callback_query
     if query is not None:
@@ -695,16 +704,7 @@ async def rerated(update: Update, context: BetweenContext) -> str:
         value = typed
     else:
         return BODY
-    services = context.services
-    person_id = _person_id(context)
-    await checkins.answer(
-        services.db,
-        person_id,
-        int(flow["id"]),
-        services.clock(),
-        intensity_rerated=value,
-        body_rounds=int(flow.get("rounds", 0)),
-    )
+    await _store(context, intensity_rerated=value, body_rounds=int(flow.get("rounds", 0)))
     flow["level"] = value
     if coach.needs_body_first(value, int(flow.get("rounds", 0)), str(flow["place"])):
         if not flow.get("offered"):
@@ -769,10 +769,7 @@ async def technique_chosen(update: Update, context: BetweenContext) -> str:
     flow = memo(context)
     if technique is None or technique.id not in flow.get("offered", []):
         return COACH  # only what was offered for this feeling and intensity
-    services = context.services
-    await checkins.answer(
-        services.db, _person_id(context), int(flow["id"]), services.clock(), technique=technique.id
-    )
+    await _store(context, technique=technique.id)
     flow.update(tech=technique.id, step=0)
     text, rows = step_screen(context.t, technique, 0)
     await edit(query, text, keyboard(rows))
@@ -802,14 +799,7 @@ async def stop_technique(update: Update, context: BetweenContext) -> str:
 
 async def _technique_ended(update: Update, context: BetweenContext, steps_done: int) -> str:
     flow = memo(context)
-    services = context.services
-    await checkins.answer(
-        services.db,
-        _person_id(context),
-        int(flow["id"]),
-        services.clock(),
-        technique_steps=steps_done,
-    )
+    await _store(context, technique_steps=steps_done)
     text, rows = after_screen(context.t, str(flow["place"]))
     await _show(update, context, text, rows)
     return AFTER
@@ -833,15 +823,7 @@ async def after_rated(update: Update, context: BetweenContext) -> str:
         if value is None:
             return await hint(update, context, AFTER)
     if value is not None:
-        flow = memo(context)
-        services = context.services
-        await checkins.answer(
-            services.db,
-            _person_id(context),
-            int(flow["id"]),
-            services.clock(),
-            intensity_after=value,
-        )
+        await _store(context, intensity_after=value)
     return await _ask_note(update, context)
 
 
@@ -857,11 +839,8 @@ async def note_written(update: Update, context: BetweenContext) -> str | int:
     message = update.effective_message
     assert message is not None and message.text is not None
     flow = memo(context)
-    services = context.services
     context.memo.pop(KEEPS_TEXT, None)
-    await checkins.answer(
-        services.db, _person_id(context), int(flow["id"]), services.clock(), note=message.text
-    )
+    await _store(context, note=message.text)
     _log.info("check-in note kept user=%d checkin=%s", _person_id(context), flow.get("id"))
     if context.crisis_answered:
         # The crisis reply came first; no more questions now, only that it was kept.
@@ -895,11 +874,7 @@ async def helped_answered(update: Update, context: BetweenContext) -> int:
     assert query is not None
     answer = callbacks.field(query.data, f"{PREFIX}:h")
     if answer in checkins.HELPED:
-        flow = memo(context)
-        services = context.services
-        await checkins.answer(
-            services.db, _person_id(context), int(flow["id"]), services.clock(), helped=answer
-        )
+        await _store(context, helped=answer)
     return await _finish(update, context)
 
 
