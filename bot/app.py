@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import warnings
+from datetime import timedelta
 from typing import Any
 
-from telegram import LinkPreviewOptions, Update
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
@@ -19,12 +20,24 @@ from bot.db import Database
 from bot.http import AiohttpRequest
 from bot.persistence import SqlitePersistence
 from bot.ratelimit import SendRateLimiter
+from bot.scheduler import Scheduler, Timing
 from bot.services import SERVICES_KEY, Services
 from bot.updates import PerPersonUpdateProcessor
 from content.crisis import crisis_table, phrase_sets
 from content.techniques import library
 from content.wheel import wheel
-from handlers import checkin, common, onboarding, safety, safetyplan, settings, timezone
+from handlers import (
+    checkin,
+    common,
+    homework,
+    nudges,
+    onboarding,
+    safety,
+    safetyplan,
+    session,
+    settings,
+    timezone,
+)
 
 # Every update type the handlers use; Telegram sends nothing else.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
@@ -76,7 +89,7 @@ def build_application(
             )
         )
         .persistence(persistence)
-        .rate_limiter(SendRateLimiter(max_retries=3))
+        .rate_limiter(SendRateLimiter(max_retries=3, overall_max_rate=config.send_rate))
         .concurrent_updates(PerPersonUpdateProcessor())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -87,8 +100,22 @@ def build_application(
         or AiohttpRequest(connection_pool_size=1, read_timeout=POLL_TIMEOUT_SECONDS + 10)
     )
     application: BetweenApplication = builder.build()
-    application.bot_data[SERVICES_KEY] = Services(settings=config, db=db, clock=clock)
+    scheduler = Scheduler(
+        db,
+        clock,
+        Timing(
+            grace=timedelta(seconds=config.grace_seconds),
+            follow_up_after=timedelta(seconds=config.follow_up_seconds),
+            snooze=timedelta(seconds=config.snooze_seconds),
+            rollover=config.day_rollover,
+        ),
+    )
+    application.bot_data[SERVICES_KEY] = Services(
+        settings=config, db=db, clock=clock, scheduler=scheduler
+    )
     register(application)
+    nudges.register_renderers(application, scheduler)
+    session.register_renderers(application, scheduler)
     return application
 
 
@@ -116,6 +143,10 @@ def register(application: BetweenApplication) -> None:
         application.add_handler(conversation)
     for feature_handler in [*settings.handlers(), common.help_handler()]:
         application.add_handler(feature_handler)
+    for feature in [*homework.handlers(), *session.handlers()]:
+        application.add_handler(feature)
+    for nudge_handler in nudges.handlers():
+        application.add_handler(nudge_handler)
     for stale in checkin.handlers():
         application.add_handler(stale)
     for fallback in common.fallback_handlers():
@@ -137,6 +168,14 @@ async def _post_init(application: BetweenApplication) -> None:
     checkin.resume_body_minutes(application)
     await publish_menus(application.bot, services.settings.default_locale)
 
+    async def send(chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> int:
+        message = await application.bot.send_message(chat_id, text, reply_markup=markup)
+        return int(message.message_id)
+
+    await services.scheduler.start(send, application.job_queue)
+
 
 async def _post_shutdown(application: BetweenApplication) -> None:
-    await services_of(application).db.close()
+    services = services_of(application)
+    await services.scheduler.stop()
+    await services.db.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,6 +53,15 @@ class Settings:
     log_level: str | None = None
     # Seconds between the steps of a body-first minute (6 steps: one minute at 10).
     calm_step_seconds: float = 10.0
+    # Nudges: a nudge missed while the bot was down is sent late only within the grace
+    # window; an unanswered one gets one follow-up after follow_up_seconds; "Later"
+    # snoozes it for snooze_seconds; the day rolls over at day_rollover (local time).
+    grace_seconds: float = 3600.0
+    follow_up_seconds: float = 7200.0
+    snooze_seconds: float = 3600.0
+    day_rollover: time = time(4, 0)
+    # New messages a second, overall (Telegram allows about 30).
+    send_rate: float = 30.0
 
     @property
     def base_url(self) -> str:
@@ -156,6 +166,44 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             f"BETWEEN_CALM_STEP_SECONDS must be a number of seconds from 0.05 to 60, "
             f"got {calm_raw!r}."
         )
+
+    def seconds(name: str, default: float, low: float, high: float) -> float:
+        raw = get(name)
+        if raw is None:
+            return default
+        try:
+            value = float(raw)
+            if low <= value <= high:
+                return value
+        except ValueError:
+            pass
+        problems.append(
+            f"{name} must be a number of seconds from {low:g} to {high:g}, got {raw!r}."
+        )
+        return default
+
+    grace_seconds = seconds("BETWEEN_GRACE_SECONDS", 3600.0, 0, 86400)
+    follow_up_seconds = seconds("BETWEEN_FOLLOW_UP_SECONDS", 7200.0, 1, 86400)
+    snooze_seconds = seconds("BETWEEN_SNOOZE_SECONDS", 3600.0, 1, 86400)
+    rollover_raw = get("BETWEEN_DAY_ROLLOVER") or "04:00"
+    day_rollover = time(4, 0)
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", rollover_raw)
+    if match:
+        day_rollover = time(int(match[1]), int(match[2]))
+    else:
+        problems.append(
+            f"BETWEEN_DAY_ROLLOVER must be a time like 04:00 (24-hour), got {rollover_raw!r}."
+        )
+    rate_raw = get("BETWEEN_SEND_RATE") or "30"
+    send_rate = 30.0
+    try:
+        send_rate = float(rate_raw)
+        if not 1 <= send_rate <= 10000:
+            raise ValueError(rate_raw)
+    except ValueError:
+        problems.append(
+            f"BETWEEN_SEND_RATE must be messages a second from 1 to 10000, got {rate_raw!r}."
+        )
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -168,4 +216,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         default_locale=default_locale,
         log_level=log_level,
         calm_step_seconds=calm_step_seconds,
+        grace_seconds=grace_seconds,
+        follow_up_seconds=follow_up_seconds,
+        snooze_seconds=snooze_seconds,
+        day_rollover=day_rollover,
+        send_rate=send_rate,
     )

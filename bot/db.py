@@ -136,6 +136,16 @@ class Database:
             await cursor.close()
         return changed
 
+    async def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one INSERT on its own; return the new row's id."""
+        conn = await self.connection()
+        async with self._lock:
+            cursor = await conn.execute(sql, params)
+            row_id = cursor.lastrowid
+            await cursor.close()
+        assert row_id is not None
+        return row_id
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Several statements that land together or not at all. Inside, use the yielded

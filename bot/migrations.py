@@ -112,4 +112,140 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX checkins_by_person ON checkins (user_id, at)",
         ),
     ),
+    Migration(
+        version=5,
+        name="homework, reminders and sessions",
+        statements=(
+            # When a person asked not to be nudged: quiet hours (local "HH:MM", either
+            # both or neither) and a pause of every nudge until an instant (UTC).
+            "ALTER TABLE users ADD COLUMN quiet_from TEXT",
+            "ALTER TABLE users ADD COLUMN quiet_until TEXT",
+            "ALTER TABLE users ADD COLUMN nudges_paused_until TEXT",
+            # What the therapist suggested, and the five questions' answers. A suggested
+            # tiny version is kept by its key (shown in the person's current language);
+            # the person's own words are kept verbatim.
+            """
+            CREATE TABLE homework (
+                homework_id      INTEGER PRIMARY KEY,
+                user_id          INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+                text             TEXT NOT NULL,
+                avoid_reason     TEXT,
+                avoid_own        TEXT,
+                kind             TEXT,
+                tiny_key         TEXT,
+                tiny_own         TEXT,
+                anchor           TEXT,
+                anchor_own       TEXT,
+                pairing          TEXT,
+                understands_why  INTEGER CHECK (understands_why IN (0, 1)),
+                paused_at        TEXT,
+                shrink_offered_at TEXT,
+                created_at       TEXT NOT NULL,
+                updated_at       TEXT NOT NULL
+            ) STRICT
+            """,
+            "CREATE INDEX homework_by_person ON homework (user_id)",
+            # Done or not done on a day (the day rolls over at the configured hour): one
+            # row per homework and day; "not answered" is the absence of a row.
+            """
+            CREATE TABLE homework_days (
+                homework_id INTEGER NOT NULL REFERENCES homework (homework_id) ON DELETE CASCADE,
+                user_id     INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+                day         TEXT NOT NULL,
+                status      TEXT NOT NULL CHECK (status IN ('done', 'not_done')),
+                barrier     TEXT,
+                at          TEXT NOT NULL,
+                PRIMARY KEY (homework_id, day)
+            ) STRICT
+            """,
+            "CREATE INDEX homework_days_by_person ON homework_days (user_id, day)",
+            # A reminder: a local wall-clock time on some weekdays (Monday = 0), every
+            # week or every second week counted from anchor_date. next_due (UTC) is
+            # derived from these and the person's settings; NULL while nothing is due
+            # (paused homework, a person who blocked the bot). The scheduler holds
+            # nothing else.
+            """
+            CREATE TABLE reminders (
+                reminder_id INTEGER PRIMARY KEY,
+                user_id     INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+                kind        TEXT NOT NULL
+                            CHECK (kind IN ('homework', 'session_before', 'session_after')),
+                homework_id INTEGER REFERENCES homework (homework_id) ON DELETE CASCADE,
+                at_time     TEXT NOT NULL,
+                weekdays    TEXT NOT NULL,
+                every_weeks INTEGER NOT NULL DEFAULT 1 CHECK (every_weeks IN (1, 2)),
+                anchor_date TEXT,
+                next_due    TEXT,
+                created_at  TEXT NOT NULL,
+                updated_at  TEXT NOT NULL
+            ) STRICT
+            """,
+            "CREATE INDEX reminders_by_person ON reminders (user_id)",
+            "CREATE INDEX reminders_due ON reminders (next_due) WHERE next_due IS NOT NULL",
+            # One row per reminder and local date: the unique key that makes a restart
+            # unable to send a nudge twice. again_at is a follow-up, a snooze or a retry.
+            """
+            CREATE TABLE deliveries (
+                delivery_id INTEGER PRIMARY KEY,
+                reminder_id INTEGER NOT NULL REFERENCES reminders (reminder_id) ON DELETE CASCADE,
+                user_id     INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+                local_date  TEXT NOT NULL,
+                due_at      TEXT NOT NULL,
+                status      TEXT NOT NULL,
+                sent_at     TEXT,
+                message_id  INTEGER,
+                answer      TEXT CHECK (answer IN ('now', 'done', 'later', 'not_today')),
+                barrier     TEXT,
+                answered_at TEXT,
+                again_at    TEXT,
+                again_kind  TEXT CHECK (again_kind IN ('followup', 'snooze', 'retry')),
+                followed_up INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (reminder_id, local_date)
+            ) STRICT
+            """,
+            "CREATE INDEX deliveries_again ON deliveries (again_at) WHERE again_at IS NOT NULL",
+            "CREATE INDEX deliveries_by_person ON deliveries (user_id, local_date)",
+            "CREATE INDEX deliveries_sending ON deliveries (status) WHERE status = 'sending'",
+            # The recurring appointment with the therapist.
+            """
+            CREATE TABLE therapy_sessions (
+                user_id      INTEGER PRIMARY KEY REFERENCES users (user_id) ON DELETE CASCADE,
+                weekday      INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+                at_time      TEXT NOT NULL,
+                every_weeks  INTEGER NOT NULL CHECK (every_weeks IN (1, 2)),
+                anchor_date  TEXT NOT NULL,
+                minutes      INTEGER NOT NULL DEFAULT 50,
+                remind_hours INTEGER,
+                created_at   TEXT NOT NULL,
+                updated_at   TEXT NOT NULL
+            ) STRICT
+            """,
+            """
+            CREATE TABLE reflections (
+                reflection_id INTEGER PRIMARY KEY,
+                user_id       INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+                session_date  TEXT NOT NULL,
+                takeaway      TEXT,
+                hardest       TEXT,
+                skill         TEXT,
+                feeling       TEXT,
+                homework_id   INTEGER REFERENCES homework (homework_id) ON DELETE SET NULL,
+                created_at    TEXT NOT NULL,
+                updated_at    TEXT NOT NULL,
+                UNIQUE (user_id, session_date)
+            ) STRICT
+            """,
+            # What the person wants to ask the therapist (for /prep and the report).
+            """
+            CREATE TABLE therapist_questions (
+                question_id INTEGER PRIMARY KEY,
+                user_id     INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+                text        TEXT NOT NULL,
+                source      TEXT NOT NULL,
+                homework_id INTEGER REFERENCES homework (homework_id) ON DELETE SET NULL,
+                created_at  TEXT NOT NULL
+            ) STRICT
+            """,
+        ),
+    ),
 )

@@ -41,25 +41,37 @@ def first_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
     return shifted.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
+def in_cycle(day: date, every_weeks: int, anchor: date | None) -> bool:
+    """Whether `day` falls in a week the reminder runs: every week, or every second week
+    counted from `anchor` (a day the reminder runs)."""
+    if every_weeks == 1 or anchor is None:
+        return True
+    return ((day - anchor).days // 7) % every_weeks == 0
+
+
 def next_occurrence(
     after: datetime,
     at: time,
     zone: ZoneInfo,
     weekdays: Collection[int] = EVERY_DAY,
+    every_weeks: int = 1,
+    anchor: date | None = None,
 ) -> datetime:
     """The first instant strictly after `after` (aware) at which the reminder is due."""
     if after.tzinfo is None:
         raise ValueError("`after` must be timezone-aware")
     if not weekdays or not set(weekdays) <= EVERY_DAY:
         raise ValueError(f"weekdays must be a non-empty subset of 0..6, got {weekdays!r}")
+    if every_weeks not in (1, 2):
+        raise ValueError(f"every_weeks must be 1 or 2, got {every_weeks!r}")
     day = after.astimezone(zone).date() - timedelta(days=1)
-    for _ in range(9):
-        if day.weekday() in weekdays:
+    for _ in range(9 + 7 * (every_weeks - 1)):
+        if day.weekday() in weekdays and in_cycle(day, every_weeks, anchor):
             instant = first_instant(day, at, zone)
             if instant > after:
                 return instant
         day += timedelta(days=1)
-    raise AssertionError("a weekday always comes within nine days")
+    raise AssertionError("a weekday of the cycle always comes within sixteen days")
 
 
 def habit_day(moment: datetime, zone: ZoneInfo, rollover: time = DEFAULT_ROLLOVER) -> date:
@@ -68,3 +80,22 @@ def habit_day(moment: datetime, zone: ZoneInfo, rollover: time = DEFAULT_ROLLOVE
     local = moment.astimezone(zone)
     shift = timedelta(hours=rollover.hour, minutes=rollover.minute)
     return (local.replace(tzinfo=None) - shift).date()
+
+
+def day_bounds(
+    day: date, zone: ZoneInfo, rollover: time = DEFAULT_ROLLOVER
+) -> tuple[datetime, datetime]:
+    """The UTC instants a habit day runs between: from its rollover hour to the next one."""
+    start = first_instant(day, rollover, zone)
+    end = first_instant(day + timedelta(days=1), rollover, zone)
+    return start, end
+
+
+def parse_hhmm(text: str) -> time:
+    """A stored "HH:MM" wall-clock time."""
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def hhmm(at: time) -> str:
+    return f"{at.hour:02d}:{at.minute:02d}"

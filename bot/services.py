@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.scheduler import Scheduler
 
 SERVICES_KEY = "services"
 
@@ -16,3 +17,4 @@ class Services:
     settings: Settings
     db: Database
     clock: Clock
+    scheduler: Scheduler

@@ -37,6 +37,8 @@ PRIVATE = filters.ChatType.PRIVATE
 MENU_COMMANDS: tuple[tuple[str, str], ...] = (
     ("sos", N_("Help right now: crisis lines and a grounding exercise")),
     ("checkin", N_("Check in: name a feeling, and one small thing to do")),
+    ("homework", N_("Your homework, made small, with a nudge at the right moment")),
+    ("session", N_("Your therapy sessions: a reminder before, a reflection after")),
     ("start", N_("Start, or go through the introduction again")),
     ("settings", N_("Language, time zone and your data")),
     ("language", N_("Change the language")),
@@ -92,10 +94,15 @@ async def resolve_person(update: Update, context: BetweenContext) -> None:
         status = update.my_chat_member.new_chat_member.status
         if status in ("kicked", "left"):
             await users.mark_blocked(services.db, user.id, now)
+            await services.scheduler.refresh_person(user.id)
             _log.info("person blocked the bot user=%d", user.id)
             raise ApplicationHandlerStop
-    person = await users.ensure(services.db, user.id, chat.id, now)
+    person, returned = await users.ensure_returning(services.db, user.id, chat.id, now)
     context.person = person
+    if returned:
+        # Back after blocking the bot: their reminders are due again, from now on.
+        _log.info("person came back user=%d", user.id)
+        await services.scheduler.refresh_person(user.id)
     if KEEPS_TEXT in context.memo and _leaves_a_flow(update):
         context.memo.pop(KEEPS_TEXT, None)
     context.t = translator(
@@ -210,6 +217,7 @@ async def on_error(update: object, context: BetweenContext) -> None:
     if isinstance(error, Forbidden):
         if user is not None:
             await users.mark_blocked(services.db, user.id, services.clock())
+            await services.scheduler.refresh_person(user.id)
         _log.info("send refused, person blocked the bot user=%d", user_id)
         return
     _log.error("handler failed user=%d error=%s", user_id, type(error).__name__, exc_info=error)

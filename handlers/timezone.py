@@ -138,6 +138,7 @@ async def save_zone(context: BetweenContext, zone: str) -> None:
     person = context.person
     assert person is not None
     await users.set_timezone(context.services.db, person.user_id, zone, context.services.clock())
+    await context.services.scheduler.refresh_person(person.user_id)
     context.person = await users.get(context.services.db, person.user_id)
     _log.info("time zone set user=%d", person.user_id)
 

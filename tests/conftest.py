@@ -54,6 +54,37 @@ class FixedClock:
         return self.now
 
 
+class MovingClock:
+    """Real time, shifted to a chosen moment and moving at the real rate: the JobQueue's
+    real delays and the domain's clock agree, so a nudge set a few seconds ahead of the
+    shifted time arrives a few real seconds later."""
+
+    def __init__(self, start: datetime) -> None:
+        self.offset = start - datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def set(self, moment: datetime) -> None:
+        self.offset = moment - datetime.now(UTC)
+
+
+@pytest.fixture
+def moving_clock() -> MovingClock:
+    return MovingClock(datetime(2026, 11, 23, 9, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+async def live_bot(
+    standin: StandinServer, settings: Settings, moving_clock: MovingClock
+) -> AsyncIterator[BetweenApplication]:
+    """The real Application on a moving clock, for nudges that must really arrive.
+    After moving the clock, re-arm: `await services_of(app).scheduler.rearm(force=True)`."""
+    application = build_application(settings, token=TOKEN, clock=moving_clock)
+    async with polling(application, poll_timeout=1):
+        yield application
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 23, 9, 30, tzinfo=UTC))

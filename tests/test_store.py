@@ -19,8 +19,15 @@ async def test_fresh_database_gets_every_table_wal_and_foreign_keys(tmp_path: Pa
         assert await db.table_names() == [
             "checkins",
             "conversation_states",
+            "deliveries",
+            "homework",
+            "homework_days",
+            "reflections",
+            "reminders",
             "safety_events",
             "safety_plan",
+            "therapist_questions",
+            "therapy_sessions",
             "user_data",
             "users",
         ]

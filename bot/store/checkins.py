@@ -113,6 +113,23 @@ async def count_since(db: Database, user_id: int, since: datetime) -> int:
     return int(row["n"]) if row else 0
 
 
+async def any_between(db: Database, user_id: int, start: datetime, end: datetime) -> bool:
+    row = await db.fetchone(
+        "SELECT 1 FROM checkins WHERE user_id = ? AND at >= ? AND at < ? LIMIT 1",
+        (user_id, iso(start), iso(end)),
+    )
+    return row is not None
+
+
+async def moments_since(db: Database, user_id: int, since: datetime) -> list[datetime]:
+    """When each check-in since a moment was made (UTC)."""
+    rows = await db.fetchall(
+        "SELECT at FROM checkins WHERE user_id = ? AND at >= ? ORDER BY at",
+        (user_id, iso(since)),
+    )
+    return [datetime.fromisoformat(str(row["at"])) for row in rows]
+
+
 async def outcomes(db: Database, user_id: int, limit: int = 200) -> list[Outcome]:
     """How the person's recent techniques went: intensity before and after each."""
     rows = await db.fetchall(

@@ -21,6 +21,9 @@ class Person:
     onboarded_at: datetime | None
     blocked_at: datetime | None
     country: str | None = None
+    quiet_from: str | None = None
+    quiet_until: str | None = None
+    nudges_paused_until: datetime | None = None
 
     @property
     def has_consented(self) -> bool:
@@ -40,6 +43,9 @@ def _person(row: aiosqlite.Row) -> Person:
         onboarded_at=moment(row["onboarded_at"]),
         blocked_at=moment(row["blocked_at"]),
         country=row["country"],
+        quiet_from=row["quiet_from"],
+        quiet_until=row["quiet_until"],
+        nudges_paused_until=moment(row["nudges_paused_until"]),
     )
 
 
@@ -50,9 +56,17 @@ async def get(db: Database, user_id: int) -> Person | None:
 
 async def ensure(db: Database, user_id: int, chat_id: int, now: datetime) -> Person:
     """The person's row, created on first contact; a returning person is no longer blocked."""
+    person, _returned = await ensure_returning(db, user_id, chat_id, now)
+    return person
+
+
+async def ensure_returning(
+    db: Database, user_id: int, chat_id: int, now: datetime
+) -> tuple[Person, bool]:
+    """As ensure; also whether the person had blocked the bot and has come back."""
     known = await get(db, user_id)
     if known is not None and known.chat_id == chat_id and known.blocked_at is None:
-        return known  # the usual case: one read, no write
+        return known, False  # the usual case: one read, no write
     await db.execute(
         """
         INSERT INTO users (user_id, chat_id, created_at, updated_at) VALUES (?, ?, ?, ?)
@@ -66,7 +80,7 @@ async def ensure(db: Database, user_id: int, chat_id: int, now: datetime) -> Per
     )
     person = await get(db, user_id)
     assert person is not None
-    return person
+    return person, known is not None and known.blocked_at is not None
 
 
 async def set_locale(db: Database, user_id: int, locale: str, now: datetime) -> None:
@@ -115,4 +129,28 @@ async def set_country(db: Database, user_id: int, country: str | None, now: date
     await db.execute(
         "UPDATE users SET country = ?, updated_at = ? WHERE user_id = ?",
         (country, iso(now), user_id),
+    )
+
+
+async def settings_row(db: Database, user_id: int) -> aiosqlite.Row | None:
+    """The person's row as stored, for the nudge rules (bot/store/reminders.person_settings)."""
+    return await db.fetchone("SELECT * FROM users WHERE user_id = ?", (user_id,))
+
+
+async def set_quiet_hours(
+    db: Database, user_id: int, quiet: tuple[str, str] | None, now: datetime
+) -> None:
+    """Quiet hours as local "HH:MM" from and until, or None for none."""
+    start, end = quiet if quiet else (None, None)
+    await db.execute(
+        "UPDATE users SET quiet_from = ?, quiet_until = ?, updated_at = ? WHERE user_id = ?",
+        (start, end, iso(now), user_id),
+    )
+
+
+async def pause_nudges(db: Database, user_id: int, until: datetime | None, now: datetime) -> None:
+    """Pause every nudge until an instant; None resumes them."""
+    await db.execute(
+        "UPDATE users SET nudges_paused_until = ?, updated_at = ? WHERE user_id = ?",
+        (iso(until) if until else None, iso(now), user_id),
     )

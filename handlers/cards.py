@@ -1,0 +1,100 @@
+"""Homework as the person reads it: the tiny-habit card sentence, its parts, whether it is
+done today, and the days engaged this week. Shared by /homework and the nudges."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from bot.context import BetweenContext
+from bot.db import Database
+from bot.i18n import Translator
+from bot.recurrence import day_bounds, habit_day
+from bot.store import checkins, homework
+from bot.store.homework import Homework
+from bot.weeks import week_start, zone
+from content.homework import ANCHORS, CHECKIN_TINY, TINY_TEXT
+
+
+def is_checkin(item: Homework) -> bool:
+    """Whether the tiny version is a check-in: "Do it now" opens one, and any check-in
+    that day counts as done."""
+    return item.tiny_own is None and item.tiny_key == CHECKIN_TINY
+
+
+def tiny_text(t: Translator, item: Homework) -> str:
+    """The smallest version, escaped: the person's words, a suggestion, or the homework."""
+    if item.tiny_own:
+        return escape(item.tiny_own)
+    if item.tiny_key in TINY_TEXT:
+        return escape(t.gettext(TINY_TEXT[item.tiny_key]))
+    return escape(item.text)
+
+
+def anchor_text(t: Translator, item: Homework) -> str | None:
+    """ "After I get into bed" (escaped), or None when no habit was chosen."""
+    if item.anchor_own:
+        return t.gettext("After I {habit}", habit=escape(item.anchor_own))
+    if item.anchor in ANCHORS:
+        return escape(t.gettext(ANCHORS[item.anchor]))
+    return None
+
+
+def card_sentence(t: Translator, item: Homework) -> str:
+    """ "After I get into bed, I will tap one feeling and a number." (HTML-safe)."""
+    after = anchor_text(t, item)
+    tiny = tiny_text(t, item)
+    if after is None:
+        return t.gettext("I will {tiny}.", tiny=tiny)
+    return t.gettext("{after}, I will {tiny}.", after=after, tiny=tiny)
+
+
+def nudge_line(t: Translator, item: Homework) -> str:
+    """ "After I get into bed: tap one feeling and a number" (HTML-safe)."""
+    after = anchor_text(t, item)
+    tiny = tiny_text(t, item)
+    if after is None:
+        return tiny
+    return t.gettext("<b>{after}:</b> {tiny}", after=after, tiny=tiny)
+
+
+def today(context: BetweenContext) -> date:
+    """The person's habit day now (the day rolls over at the configured hour)."""
+    person = context.person
+    assert person is not None
+    services = context.services
+    return habit_day(services.clock(), zone(person.timezone), services.settings.day_rollover)
+
+
+async def done_on(db: Database, item: Homework, day: date, where: ZoneInfo, rollover: time) -> bool:
+    """Whether the homework counts as done on a habit day: marked done, or (for a
+    check-in homework) any check-in made during that day."""
+    if await homework.day_status(db, item.homework_id, day) == homework.DONE:
+        return True
+    if not is_checkin(item):
+        return False
+    start, end = day_bounds(day, where, rollover)
+    return await checkins.any_between(db, item.user_id, start, end)
+
+
+async def days_engaged_this_week(context: BetweenContext) -> int:
+    """Days this week (the person's week, in their zone) with a check-in or some homework
+    done: a count that only grows, never a streak that breaks."""
+    person = context.person
+    assert person is not None
+    services = context.services
+    now = services.clock()
+    rollover = services.settings.day_rollover
+    where = zone(person.timezone)
+    first_day = week_start(now, person.timezone, context.t.locale).astimezone(where).date()
+    last_day = habit_day(now, where, rollover)
+    engaged = await homework.done_days(services.db, person.user_id, first_day, last_day)
+    since, _ = day_bounds(first_day, where, rollover)
+    for moment in await checkins.moments_since(services.db, person.user_id, since):
+        engaged.add(habit_day(moment, where, rollover))
+    return len({day for day in engaged if first_day <= day <= last_day})
+
+
+def week_days(first: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range(7)]

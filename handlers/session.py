@@ -1,0 +1,18 @@
+"""/session: the recurring appointment, its reminder, and the reflection after it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import BaseHandler
+
+from bot.context import BetweenContext
+
+
+def handlers() -> list[BaseHandler[Any, BetweenContext, Any]]:
+    """This feature's handlers, in order (group 0)."""
+    return []
+
+
+def register_renderers(application: object, scheduler: object) -> None:
+    """Register the session reminder and reflection nudges with the scheduler."""
