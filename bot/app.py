@@ -74,6 +74,8 @@ def build_application(
             "timezone": timezone.CHOOSING_TIMEOUT,
             "safetyplan": safetyplan.IDLE_TIMEOUT,
             checkin.NAME: checkin.IDLE_TIMEOUT,
+            homework.NAME: homework.IDLE_TIMEOUT,
+            session.NAME: session.IDLE_TIMEOUT,
         },
     )
     builder = (

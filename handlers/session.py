@@ -8,6 +8,10 @@ from telegram.ext import BaseHandler
 
 from bot.context import BetweenContext
 
+NAME = "session"
+# A flow left alone this long (seconds) ends; its buttons then say so.
+IDLE_TIMEOUT = 3600
+
 
 def handlers() -> list[BaseHandler[Any, BetweenContext, Any]]:
     """This feature's handlers, in order (group 0)."""
