@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from telegram.ext import BaseHandler
@@ -10,7 +11,7 @@ from bot.context import BetweenContext
 
 NAME = "session"
 # A flow left alone this long (seconds) ends; its buttons then say so.
-IDLE_TIMEOUT = 3600
+IDLE_TIMEOUT = timedelta(hours=1)
 
 
 def handlers() -> list[BaseHandler[Any, BetweenContext, Any]]:
