@@ -84,6 +84,11 @@ class Scheduler:
         self._tasks: set[asyncio.Task[None]] = set()
         self.sent = 0  # nudges sent since start (for the benchmark and the logs)
 
+    @property
+    def wakes_at(self) -> datetime | None:
+        """When the JobQueue will next wake the scheduler (an aware instant), if armed."""
+        return self._job.next_t if self._job is not None and not self._job.removed else None
+
     def register(self, kind: str, renderer: Renderer) -> None:
         self._renderers[kind] = renderer
 
@@ -140,7 +145,12 @@ class Scheduler:
                 self._job.schedule_removal()
             self._job, self._armed_for = None, None
             return
-        if not force and self._job is not None and self._armed_for == when and not self._job.removed:
+        if (
+            not force
+            and self._job is not None
+            and self._armed_for == when
+            and not self._job.removed
+        ):
             return
         if self._job is not None:
             self._job.schedule_removal()
@@ -182,11 +192,11 @@ class Scheduler:
             while True:
                 self._again = False
                 now = self.clock()
-                claimed = await reminders.claim_due(
+                count, claimed = await reminders.claim_due(
                     self.db, now, BATCH, partial(self._decide, now=now)
                 )
                 again = await reminders.claim_again(self.db, now, BATCH)
-                if not claimed and not again and not self._again:
+                if not count and not again and not self._again:
                     break
                 for _due, delivery_id in claimed:
                     delivery = await reminders.get_any(self.db, delivery_id)
@@ -270,7 +280,8 @@ class Scheduler:
         _log.info("nudge sent delivery=%d occasion=%s", delivery.delivery_id, occasion)
 
     async def _may_disturb(self, delivery: Delivery, now: datetime) -> bool:
-        """A follow-up or snoozed nudge keeps quiet hours and pauses too."""
+        """A follow-up or snoozed nudge keeps quiet hours and pauses too, and is not sent
+        once the day it was for has rolled over."""
         row = await users.settings_row(self.db, delivery.user_id)
         if row is None:
             return False
@@ -279,6 +290,8 @@ class Scheduler:
             return False
         if person.paused_until is not None and person.paused_until > now:
             return False
+        if delivery_day(now, person.zone, self.timing.rollover) != delivery.local_date:
+            return False  # the day it was for has rolled over
         return not in_quiet_hours(now, person.zone, person.quiet)
 
 

@@ -38,6 +38,7 @@ from bot.store import checkins, users
 from bot.weeks import week_start, zone
 from content.techniques import Technique, body_first, library
 from content.wheel import FEELING_CONTEXT, Place, wheel
+from handlers import nudges
 from handlers.common import (
     KEEPS_TEXT,
     PRIVATE,
@@ -334,8 +335,11 @@ async def start(update: Update, context: BetweenContext) -> str | int:
     assert person is not None
     query = await _answer(update)
     source = "command"
-    if query is not None and query.data and query.data.count(":") == 2:
-        source = callbacks.field(query.data, f"{PREFIX}:new")
+    if query is not None and query.data and query.data.count(":") >= 2:
+        source, _, delivery = callbacks.field(query.data, f"{PREFIX}:new").partition(":")
+        if delivery:
+            # "Do it now" on a nudge whose homework is a check-in: the answer is kept.
+            await nudges.record_now(context, int(delivery))
     t = context.t
     context.memo.pop(KEEPS_TEXT, None)
     _cancel_body(context, person.user_id)
@@ -1000,6 +1004,7 @@ def conversation() -> ConversationHandler[BetweenContext]:
             CommandHandler("checkin", start, filters=PRIVATE),
             Tap(start, pattern=p("new")),
             Tap(start, pattern=p("new", list(SOURCES))),
+            Tap(start, pattern=rf"^{PREFIX}:new:nudge:\d{{1,12}}\Z"),
         ],
         states={
             WHEEL: [

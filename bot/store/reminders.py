@@ -162,7 +162,7 @@ async def replace(
             )
         else:
             await conn.execute(
-                "DELETE FROM reminders WHERE user_id = ? AND homework_id = ? "
+                "DELETE FROM reminders WHERE user_id = ? AND homework_id = ? "  # noqa: S608
                 f"AND kind IN ({marks})",
                 (user_id, homework_id, *kinds),
             )
@@ -236,10 +236,11 @@ Decision = tuple[str, date, datetime | None]
 
 async def claim_due(
     db: Database, now: datetime, limit: int, decide: Callable[[Due], Decision]
-) -> list[tuple[Due, int]]:
+) -> tuple[int, list[tuple[Due, int]]]:
     """Claim up to `limit` reminders due by `now`, in one transaction: each gets its
     delivery row (unless that reminder already has one for the day) and its next_due
-    moved on. Returns the claimed reminders to send now, each with its delivery id."""
+    moved on. Returns how many were claimed, and those to send now with their delivery
+    ids."""
     to_send: list[tuple[Due, int]] = []
     async with db.transaction() as conn:
         async with conn.execute(
@@ -271,7 +272,7 @@ async def claim_due(
             )
             if inserted and status == SEND and delivery_id is not None:
                 to_send.append((due, delivery_id))
-    return to_send
+    return len(rows), to_send
 
 
 _DELIVERY_SELECT = """
@@ -409,6 +410,17 @@ async def answer(
             user_id,
         ),
     )
+
+
+async def sent_days(db: Database, homework_id: int, since: date) -> set[date]:
+    """The local dates since `since` on which a nudge for this homework went out."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT d.local_date FROM deliveries d "
+        "JOIN reminders r ON r.reminder_id = d.reminder_id "
+        "WHERE r.homework_id = ? AND d.status = 'sent' AND d.local_date >= ?",
+        (homework_id, since.isoformat()),
+    )
+    return {date.fromisoformat(str(row[0])) for row in rows}
 
 
 async def of_day(db: Database, user_id: int, first: date, last: date) -> list[Delivery]:
