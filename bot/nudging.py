@@ -62,7 +62,8 @@ def next_due(
         return None
     after = now
     if person.paused_until is not None and person.paused_until > now:
-        after = person.paused_until
+        # A nudge due at the very moment the pause ends is due (decide sends it).
+        after = person.paused_until - timedelta(microseconds=1)
     return next_occurrence(
         after, slot.at, person.zone, slot.weekdays, slot.every_weeks, slot.anchor
     )

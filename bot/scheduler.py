@@ -15,6 +15,7 @@ kill in the middle of one can repeat at most the sends in flight.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Any
 
+from apscheduler.jobstores.base import JobLookupError  # type: ignore[import-untyped]
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Job, JobQueue
@@ -110,8 +112,11 @@ class Scheduler:
         await self.rearm()
 
     async def stop(self) -> None:
+        """Remove the wake-up, if the JobQueue still holds it (at shutdown it has stopped
+        already, and its jobs are gone)."""
         if self._job is not None:
-            self._job.schedule_removal()
+            with contextlib.suppress(JobLookupError):
+                self._job.schedule_removal()
             self._job = None
         self._armed_for = None
         for task in list(self._tasks):

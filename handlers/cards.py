@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 from html import escape
+from typing import Literal
 from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_time, get_day_names
 
 from bot.context import BetweenContext
 from bot.db import Database
 from bot.i18n import Translator
-from bot.recurrence import day_bounds, habit_day
+from bot.recurrence import EVERY_DAY, day_bounds, habit_day
 from bot.store import checkins, homework
 from bot.store.homework import Homework
 from bot.weeks import week_start, zone
@@ -57,6 +61,41 @@ def nudge_line(t: Translator, item: Homework) -> str:
     if after is None:
         return tiny
     return t.gettext("<b>{after}:</b> {tiny}", after=after, tiny=tiny)
+
+
+WEEKDAYS = frozenset(range(5))  # Monday to Friday
+WEEKENDS = frozenset({5, 6})
+
+
+def time_text(t: Translator, at: time) -> str:
+    """A wall-clock time in the person's locale: "9:30 PM", "21:30"."""
+    return format_time(at, format="short", locale=t.locale)
+
+
+def day_names(
+    t: Translator, width: Literal["abbreviated", "narrow", "short", "wide"] = "abbreviated"
+) -> list[str]:
+    """The weekday names in the person's locale, Monday first."""
+    names = get_day_names(width, locale=t.locale)
+    return [str(names[day]) for day in range(7)]
+
+
+def days_text(t: Translator, weekdays: frozenset[int]) -> str:
+    """ "Every day", "Weekdays", "Weekends", or the days' short names in week order."""
+    if weekdays == EVERY_DAY:
+        return t.gettext("Every day")
+    if weekdays == WEEKDAYS:
+        return t.gettext("Weekdays")
+    if weekdays == WEEKENDS:
+        return t.gettext("Weekends")
+    names = day_names(t)
+    return ", ".join(names[day] for day in week_order(t) if day in weekdays)
+
+
+def week_order(t: Translator) -> list[int]:
+    """The weekdays (Monday is 0) in the order the person's locale starts its week."""
+    first = Locale.parse(t.locale).first_week_day
+    return [(first + n) % 7 for n in range(7)]
 
 
 def today(context: BetweenContext) -> date:

@@ -166,6 +166,9 @@ async def nudge_tap(update: Update, context: BetweenContext) -> None:
     db, now, user_id = services.db, services.clock(), context.person.user_id
     ident = str(delivery.delivery_id)
     line = _text(t, item)
+    if (action, delivery.answer) in (("done", "done"), ("later", "later")):
+        await query.answer(t.gettext("Noted."))  # a double tap: already kept
+        return
     if action == "now":
         await reminders.answer(db, delivery.delivery_id, user_id, "now", now)
         await query.answer()

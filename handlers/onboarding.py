@@ -186,7 +186,20 @@ async def consent_given(update: Update, context: BetweenContext) -> int:
     first_step = None
     if agreed:
         first_step = keyboard(
-            [[(t.gettext("Try a one-minute check-in"), callbacks.pack("ci", "new", "onboarding"))]]
+            [
+                [
+                    (
+                        t.gettext("Try a one-minute check-in"),
+                        callbacks.pack("ci", "new", "onboarding"),
+                    )
+                ],
+                [
+                    (
+                        t.gettext("Record this week's homework"),
+                        callbacks.pack("hw", "new", "onboarding"),
+                    )
+                ],
+            ]
         )
     await edit(query, f"{closing}\n\n{menu_text(t)}", first_step)
     mark_finished(context, query)

@@ -358,7 +358,7 @@ async def test_onboarding_ends_with_a_first_check_in_one_tap_away(
 ) -> None:
     ivy = await onboarded(standin, 8013, "en")
     last = ivy.messages[-1]
-    assert last.buttons == [["Try a one-minute check-in"]]
+    assert last.buttons == [["Try a one-minute check-in"], ["Record this week's homework"]]
     await ivy.tap(last, "Try a one-minute check-in")
     wheel = await ivy.next_reply()
     assert "What are you feeling right now?" in wheel.text

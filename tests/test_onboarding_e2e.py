@@ -43,7 +43,8 @@ async def test_onboarding_in_english(
     await maya.tap(consent, "Yes, store my data")
     done = await maya.next_reply()
     assert "You're all set" in done.text and "/settings" in done.text
-    assert done.buttons == [["Try a one-minute check-in"]]  # a first step, one tap away
+    # a first step, one tap away
+    assert done.buttons == [["Try a one-minute check-in"], ["Record this week's homework"]]
 
     stored = await person(bot, 1001)
     assert stored.locale == "en" and stored.timezone == "America/New_York"

@@ -122,6 +122,8 @@ async def test_menus_and_descriptions_are_published_in_every_language(
     assert [c["command"] for c in commands] == [
         "sos",
         "checkin",
+        "homework",
+        "session",
         "start",
         "settings",
         "language",
