@@ -11,6 +11,7 @@ from telegram.error import InvalidToken
 from bot.app import ALLOWED_UPDATES, POLL_TIMEOUT_SECONDS, build_application
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import Database, DatabaseTooNewError
+from bot.instance import AlreadyRunningError, InstanceLock
 from bot.logs import configure_logging
 
 
@@ -43,6 +44,11 @@ def main() -> None:
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
         raise SystemExit(2) from None
+    lock = InstanceLock(settings.db_path)
+    try:
+        lock.acquire()
+    except AlreadyRunningError as error:
+        raise _fail(str(error)) from None
     _check_database(settings)
     if settings.token is None:
         from bot.terminal import run_terminal_chat  # only the local chat needs it

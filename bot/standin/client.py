@@ -142,6 +142,11 @@ class FakeUser(_ChatView):
 
     # -- writing ----------------------------------------------------------------
 
+    def started_earlier(self) -> None:
+        """As if the person pressed Start in an earlier life of the bot (the database
+        already knows them): the bot may write to them first."""
+        self._chat.started = True
+
     async def send(self, text: str) -> dict[str, Any]:
         """Send a text message; "/command" gets its bot_command entity."""
         return self._post(_text_message(text))
