@@ -166,6 +166,7 @@ def services_of(application: BetweenApplication) -> Services:
 
 async def _post_init(application: BetweenApplication) -> None:
     services = services_of(application)
+    services.loopwatch.start()
     await services.db.connection()
     checkin.resume_body_minutes(application)
     await publish_menus(application.bot, services.settings.default_locale)
@@ -181,3 +182,4 @@ async def _post_shutdown(application: BetweenApplication) -> None:
     services = services_of(application)
     await services.scheduler.stop()
     await services.db.close()
+    await services.loopwatch.stop()

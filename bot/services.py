@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.loopwatch import LoopWatch
 from bot.scheduler import Scheduler
 
 SERVICES_KEY = "services"
@@ -18,3 +19,4 @@ class Services:
     db: Database
     clock: Clock
     scheduler: Scheduler
+    loopwatch: LoopWatch = field(default_factory=LoopWatch)
