@@ -239,7 +239,7 @@ async def burst(folder: Path, count: int, *, kill_at: int | None) -> None:
         if kill_at is not None:
             async with bot_process(standin, db, log):
                 deadline = time.monotonic() + 120
-                while len(nudge_counts(standin, ids)) < count and time.monotonic() < deadline:  # noqa: ASYNC110, E501
+                while len(nudge_counts(standin, ids)) < count and time.monotonic() < deadline:  # noqa: ASYNC110
                     await asyncio.sleep(0.05)
                 await asyncio.sleep(2)
         counts = nudge_counts(standin, ids)
