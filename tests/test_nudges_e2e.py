@@ -273,3 +273,50 @@ async def test_a_forged_nudge_button_for_someone_elses_delivery_touches_nothing(
     assert await answer_to(other, query) == "That button has expired."
     assert (await delivery_row(live_bot, 3008))["answer"] is None
     assert nudge.buttons
+
+
+async def test_no_nudge_when_the_homework_is_already_done_today(
+    standin: StandinServer, live_bot: BetweenApplication, moving_clock: MovingClock
+) -> None:
+    ora = await onboarded(standin, 3011, "en")
+    item = await nudge_set(live_bot, moving_clock, 3011, seconds_ahead=1.5)
+    services = services_of(live_bot)
+    # Done earlier this evening (as "Done today" on the card records it).
+    await homework.mark_day(
+        services.db, item, 3011, datetime(2026, 11, 23).date(), "done", services.clock()
+    )
+    row = await delivery_row(live_bot, 3011)
+    assert row["status"] == "skipped"
+    assert not [m for m in ora.messages if m.text.startswith("After I")]
+
+
+async def test_a_check_in_homework_counts_as_done_after_any_check_in_that_evening(
+    standin: StandinServer, live_bot: BetweenApplication, moving_clock: MovingClock
+) -> None:
+    """The day rolls over at 04:00: a check-in at 00:30 counts for the evening before."""
+    pia = await onboarded(standin, 3012, "en")
+    services = services_of(live_bot)
+    moving_clock.set(datetime(2026, 11, 24, 0, 30, tzinfo=NEW_YORK).astimezone(UTC))
+    await pia.send("/checkin")
+    wheel = await pia.next_reply()
+    await pia.tap(wheel, "Happy")
+    await pia.tap(await pia.next_reply(), "Just “Happy”")
+    await pia.tap(await pia.next_reply(), "5")
+    await pia.next_reply()
+    # The same night's bedtime nudge, set for 00:31: not sent, the check-in counts.
+    moving_clock.set(datetime(2026, 11, 24, 0, 31, tzinfo=NEW_YORK).astimezone(UTC))
+    moving_clock.offset -= timedelta(seconds=1.5)
+    now = services.clock()
+    item = await homework.create(services.db, 3012, "Track my mood", now)
+    await homework.update(services.db, item, 3012, now, tiny_key="tap_feeling", anchor="bed")
+    await reminders.add(
+        services.db,
+        user_id=3012,
+        kind=reminders.HOMEWORK,
+        slot=Slot(at=time(0, 31), weekdays=DAILY),
+        now=now,
+        homework_id=item,
+    )
+    await services.scheduler.refresh_person(3012)
+    row = await delivery_row(live_bot, 3012)
+    assert (row["status"], row["local_date"]) == ("skipped", "2026-11-23")
