@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -78,6 +78,13 @@ class Translator:
 
     def date(self, moment: datetime) -> str:
         return format_date(moment, format="medium", locale=self.locale)
+
+    def when(self, moment: datetime, tz: tzinfo | None = None) -> str:
+        """A moment in the coming days, short: "Thu, Nov 26, 1:00 PM", "Do., 26. Nov., 13:00"."""
+        day = format_skeleton("MMMEd", moment, tzinfo=tz, locale=self.locale)
+        clock = format_time(moment, format="short", tzinfo=tz, locale=self.locale)
+        pattern = str(Locale.parse(self.locale).datetime_formats["short"])
+        return pattern.replace("{1}", day).replace("{0}", clock)
 
     def datetime(self, moment: datetime, tz: tzinfo | None = None) -> str:
         return format_datetime(moment, format="medium", tzinfo=tz, locale=self.locale)

@@ -78,7 +78,7 @@ def pause_end(choice: str, now: datetime, zone_name: str | None) -> datetime:
 
 
 def _moment(t: Translator, moment: datetime, person: Person) -> str:
-    return t.datetime(moment, person_zone(person.timezone))
+    return t.when(moment, person_zone(person.timezone))
 
 
 def settings_view(context: BetweenContext) -> tuple[str, list[list[Button]]]:
