@@ -26,11 +26,11 @@ from typing import Any
 from apscheduler.jobstores.base import JobLookupError  # type: ignore[import-untyped]
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import Job, JobQueue
+from telegram.ext import CallbackContext, Job, JobQueue
 
 from bot.clock import Clock
 from bot.db import Database
-from bot.nudging import MISSED, SEND, decide, delivery_day, in_quiet_hours, next_due
+from bot.nudging import MISSED, QUIET, SEND, decide, delivery_day, in_quiet_hours, next_due
 from bot.store import reminders, users
 from bot.store.reminders import Delivery, Due
 
@@ -103,7 +103,7 @@ class Scheduler:
             _log.info("nudges in flight at the last stop, retried now count=%d", recovered)
         if job_queue is not None:
             job_queue.run_repeating(
-                self._wake,
+                self._sweep,
                 interval=SWEEP_SECONDS,
                 first=SWEEP_SECONDS,
                 name="nudge-sweep",
@@ -129,13 +129,15 @@ class Scheduler:
         again from the rows, and re-arm."""
         now = self.clock()
         dues = await reminders.dues_of_person(self.db, user_id)
-        changes = [
-            (
-                due.reminder.reminder_id,
-                next_due(due.reminder.slot, due.person, now, homework_paused=due.homework_paused),
+        changes: list[tuple[int, datetime | None]] = []
+        for due in dues:
+            following = next_due(
+                due.reminder.slot, due.person, now, homework_paused=due.homework_paused
             )
-            for due in dues
-        ]
+            pending = due.reminder.next_due
+            if following is not None and pending is not None and pending <= now:
+                continue  # due and not claimed yet: the run in progress will claim it
+            changes.append((due.reminder.reminder_id, following))
         await reminders.set_next_due(self.db, changes)
         await self.rearm()
 
@@ -146,9 +148,7 @@ class Scheduler:
             return
         when = await reminders.earliest(self.db)
         if when is None:
-            if self._job is not None:
-                self._job.schedule_removal()
-            self._job, self._armed_for = None, None
+            self._unarm()
             return
         if (
             not force
@@ -157,8 +157,7 @@ class Scheduler:
             and not self._job.removed
         ):
             return
-        if self._job is not None:
-            self._job.schedule_removal()
+        self._unarm()
         # A delay from the injected clock: the JobQueue never sees a naive time, and
         # tests that move the clock move the wake-up with it.
         delay = max(0.0, (when - self.clock()).total_seconds())
@@ -170,9 +169,20 @@ class Scheduler:
         )
         self._armed_for = when
 
-    async def _wake(self, _context: object) -> None:
-        self._job, self._armed_for = None, None
+    async def _wake(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        if context.job is self._job:
+            self._job, self._armed_for = None, None
         await self.run_due()
+
+    async def _sweep(self, _context: object) -> None:
+        await self.run_due()
+
+    def _unarm(self) -> None:
+        if self._job is not None:
+            # A run-once job that has just fired is gone from the JobQueue already.
+            with contextlib.suppress(JobLookupError):
+                self._job.schedule_removal()
+        self._job, self._armed_for = None, None
 
     # --- claiming and sending -----------------------------------------------------------
 
@@ -236,7 +246,9 @@ class Scheduler:
             await reminders.mark_status(self.db, delivery.delivery_id, MISSED)
             _log.info("nudge missed delivery=%d", delivery.delivery_id)
             return
-        if occasion in (FOLLOWUP, SNOOZE) and not await self._may_disturb(delivery, now):
+        if occasion != FIRST and not await self._may_disturb(delivery, now):
+            if occasion == RETRY:  # sent late, it keeps quiet hours and pauses as of now
+                await reminders.mark_status(self.db, delivery.delivery_id, QUIET)
             return
         renderer = self._renderers.get(delivery.kind)
         outgoing = await renderer(delivery, occasion) if renderer else None
@@ -265,6 +277,10 @@ class Scheduler:
                 await reminders.mark_status(
                     self.db, delivery.delivery_id, SEND, now + RETRY_AFTER, RETRY
                 )
+            else:  # a follow-up or snooze keeps its kind, and is tried again
+                await reminders.mark_status(
+                    self.db, delivery.delivery_id, delivery.status, now + RETRY_AFTER, occasion
+                )
             _log.warning(
                 "nudge not sent, retrying delivery=%d error=%s",
                 delivery.delivery_id,
@@ -281,6 +297,7 @@ class Scheduler:
             now + self.timing.follow_up_after if follow else None,
             FOLLOWUP if follow else None,
             followup=occasion == FOLLOWUP,
+            snoozed=occasion == SNOOZE,
         )
         _log.info("nudge sent delivery=%d occasion=%s", delivery.delivery_id, occasion)
 

@@ -168,7 +168,13 @@ async def test_later_snoozes_and_the_nudge_comes_back(
         if row["message_id"] == again.message_id:
             break
         await asyncio.sleep(0.05)
-    assert row["answer"] == "later" and row["message_id"] == again.message_id
+    # Sent again, it is unanswered again, and its own Later works too.
+    assert row["answer"] is None and row["message_id"] == again.message_id
+    await kim.tap(again, "Later")
+    okay_again = await kim.next_reply()
+    assert okay_again.message_id == again.message_id
+    assert "Okay. I'll remind you again at 9:30" in okay_again.text
+    assert (await delivery_row(live_bot, 3003))["answer"] == "later"
 
 
 async def test_do_it_now_shows_the_tiny_version_with_done(

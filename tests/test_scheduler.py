@@ -347,3 +347,83 @@ async def test_six_thousand_nudges_due_in_the_same_second_are_all_sent(db: Datab
     rows = await db.fetchall("SELECT status, COUNT(*) FROM deliveries GROUP BY status")
     assert {str(r[0]): int(r[1]) for r in rows} == {"sent": count}
     assert date(2026, 11, 23).isoformat() in outbox.sent[0][1]
+
+
+async def test_a_change_while_a_nudge_is_due_but_unclaimed_does_not_lose_it(
+    db: Database,
+) -> None:
+    clock = FixedClock(datetime(2026, 11, 23, 20, 0, 2, tzinfo=UTC))
+    await person_with_nudge(db, 1, "UTC", time(20, 0), clock.now - timedelta(days=1))
+    await db.execute("UPDATE reminders SET next_due = '2026-11-23T20:00:00+00:00'")
+    scheduler, outbox = scheduler_for(db, clock), Outbox()
+    await scheduler.start(outbox, None)
+    # The person changes a setting two seconds after the nudge fell due, before the run
+    # (busy with a burst) has claimed it.
+    await users.set_quiet_hours(db, 1, ("23:00", "07:00"), clock.now)
+    await scheduler.refresh_person(1)
+    assert await scheduler.run_due() == 1
+    assert outbox.sent == [(1, "first 2026-11-23")]
+
+
+async def test_a_snooze_hit_by_network_trouble_is_tried_again(db: Database) -> None:
+    clock = FixedClock(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))
+    await person_with_nudge(db, 1, "UTC", time(20, 0), clock.now - timedelta(days=1))
+    await db.execute("UPDATE reminders SET next_due = ?", (iso(clock.now),))
+    scheduler, outbox = scheduler_for(db, clock), Outbox()
+    await scheduler.start(outbox, None)
+    await scheduler.run_due()
+    row = await db.fetchone("SELECT delivery_id FROM deliveries")
+    assert row is not None
+    snooze_at = clock.now + timedelta(hours=1)
+    await reminders.answer(db, int(row[0]), 1, "later", clock.now, again_at=snooze_at)
+    clock.now = snooze_at
+    outbox.fail = NetworkError("connection reset")
+    await scheduler.run_due()
+    outbox.fail = None
+    clock.now += timedelta(seconds=31)
+    await scheduler.run_due()
+    assert outbox.sent[-1] == (1, "snooze 2026-11-23")
+
+
+async def test_a_late_retry_keeps_quiet_hours_as_of_now(db: Database) -> None:
+    clock = FixedClock(datetime(2026, 11, 23, 22, 20, tzinfo=UTC))
+    await person_with_nudge(db, 1, "UTC", time(21, 45), clock.now - timedelta(days=1))
+    await users.set_quiet_hours(db, 1, ("22:00", "07:00"), clock.now)
+    reminder = await db.fetchone("SELECT reminder_id FROM reminders")
+    assert reminder is not None
+    await db.execute(
+        "INSERT INTO deliveries (reminder_id, user_id, local_date, due_at, status) "
+        "VALUES (?, 1, '2026-11-23', '2026-11-23T21:45:00+00:00', 'sending')",
+        (int(reminder[0]),),
+    )
+    scheduler, outbox = scheduler_for(db, clock), Outbox()
+    await scheduler.start(outbox, None)  # back at 22:20, inside quiet hours
+    await scheduler.run_due()
+    assert outbox.sent == []
+    assert (await deliveries(db))[0][2] == "quiet"
+
+
+async def test_changing_a_homeworks_time_keeps_its_history_and_sends_once_a_day(
+    db: Database,
+) -> None:
+    clock = FixedClock(datetime(2026, 11, 23, 20, 0, 1, tzinfo=UTC))
+    item, _ = await person_with_nudge(db, 1, "UTC", time(20, 0), clock.now - timedelta(days=1))
+    await db.execute("UPDATE reminders SET next_due = '2026-11-23T20:00:00+00:00'")
+    scheduler, outbox = scheduler_for(db, clock), Outbox()
+    await scheduler.start(outbox, None)
+    assert await scheduler.run_due() == 1
+    # Moved to 21:00 the same evening: the answer history stays, no second nudge today.
+    await reminders.replace(
+        db,
+        user_id=1,
+        kinds=(reminders.HOMEWORK,),
+        slots=[(reminders.HOMEWORK, Slot(at=time(21, 0), weekdays=DAILY))],
+        now=clock.now,
+        homework_id=item,
+    )
+    await scheduler.refresh_person(1)
+    clock.now = datetime(2026, 11, 23, 21, 0, 1, tzinfo=UTC)
+    assert await scheduler.run_due() == 0
+    assert len(await deliveries(db)) == 1
+    clock.now = datetime(2026, 11, 24, 21, 0, 1, tzinfo=UTC)
+    assert await scheduler.run_due() == 1

@@ -151,22 +151,38 @@ async def replace(
     now: datetime,
     homework_id: int | None = None,
 ) -> None:
-    """Replace the person's reminders of these kinds (for one homework item, if given)
-    with new ones, in one transaction. Deliveries of the old ones go with them."""
+    """Set the person's reminders of these kinds (for one homework item, or none) to these
+    slots, in one transaction: existing rows are changed in place, extra ones added,
+    surplus ones deleted (with their deliveries)."""
     marks = ", ".join("?" for _ in kinds)
     async with db.transaction() as conn:
-        if homework_id is None:
+        async with conn.execute(
+            f"SELECT reminder_id FROM reminders WHERE user_id = ? AND kind IN ({marks}) "  # noqa: S608
+            "AND homework_id IS ? ORDER BY reminder_id",
+            (user_id, *kinds, homework_id),
+        ) as cursor:
+            existing = [int(row[0]) for row in await cursor.fetchall()]
+        # Rows are updated in place, so their deliveries (every answer given) stay, and
+        # a nudge already sent today is not sent again at the new time.
+        for reminder_id, (kind, slot) in zip(existing, slots, strict=False):
             await conn.execute(
-                f"DELETE FROM reminders WHERE user_id = ? AND kind IN ({marks})",  # noqa: S608
-                (user_id, *kinds),
+                "UPDATE reminders SET kind = ?, at_time = ?, weekdays = ?, every_weeks = ?, "
+                "anchor_date = ?, next_due = NULL, updated_at = ? WHERE reminder_id = ?",
+                (
+                    kind,
+                    hhmm(slot.at),
+                    slot.weekdays_text,
+                    slot.every_weeks,
+                    slot.anchor.isoformat() if slot.anchor else None,
+                    iso(now),
+                    reminder_id,
+                ),
             )
-        else:
-            await conn.execute(
-                "DELETE FROM reminders WHERE user_id = ? AND homework_id = ? "  # noqa: S608
-                f"AND kind IN ({marks})",
-                (user_id, homework_id, *kinds),
-            )
-        for kind, slot in slots:
+        surplus = existing[len(slots) :]
+        await conn.executemany(
+            "DELETE FROM reminders WHERE reminder_id = ?", [(rid,) for rid in surplus]
+        )
+        for kind, slot in slots[len(existing) :]:
             await conn.execute(
                 "INSERT INTO reminders (user_id, kind, homework_id, at_time, weekdays, "
                 "every_weeks, anchor_date, created_at, updated_at) "
@@ -354,17 +370,22 @@ async def mark_sent(
     again_kind: str | None = None,
     *,
     followup: bool = False,
+    snoozed: bool = False,
 ) -> None:
+    """A send went out. A snoozed nudge sent again is unanswered again (its own Later
+    works, and no answer to it is "not answered")."""
     await db.execute(
         "UPDATE deliveries SET status = 'sent', sent_at = COALESCE(sent_at, ?), "
         "message_id = ?, again_at = ?, again_kind = ?, "
-        "followed_up = CASE WHEN ? THEN 1 ELSE followed_up END WHERE delivery_id = ?",
+        "followed_up = CASE WHEN ? THEN 1 ELSE followed_up END, "
+        "answer = CASE WHEN ? THEN NULL ELSE answer END WHERE delivery_id = ?",
         (
             iso(now),
             message_id,
             iso(again_at) if again_at else None,
             again_kind,
             followup,
+            snoozed,
             delivery_id,
         ),
     )
