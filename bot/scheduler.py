@@ -246,7 +246,7 @@ class Scheduler:
             await reminders.mark_status(self.db, delivery.delivery_id, MISSED)
             _log.info("nudge missed delivery=%d", delivery.delivery_id)
             return
-        if occasion != FIRST and not await self._may_disturb(delivery, now):
+        if occasion != FIRST and not await self.may_disturb(delivery, now):
             if occasion == RETRY:  # sent late, it keeps quiet hours and pauses as of now
                 await reminders.mark_status(self.db, delivery.delivery_id, QUIET)
             return
@@ -301,7 +301,7 @@ class Scheduler:
         )
         _log.info("nudge sent delivery=%d occasion=%s", delivery.delivery_id, occasion)
 
-    async def _may_disturb(self, delivery: Delivery, now: datetime) -> bool:
+    async def may_disturb(self, delivery: Delivery, now: datetime) -> bool:
         """A follow-up or snoozed nudge keeps quiet hours and pauses too, and is not sent
         once the day it was for has rolled over."""
         row = await users.settings_row(self.db, delivery.user_id)

@@ -27,19 +27,28 @@ def is_checkin(item: Homework) -> bool:
     return item.tiny_own is None and item.tiny_key == CHECKIN_TINY
 
 
+# A person's own words in a card or nudge are shown up to this many characters (stored
+# whole), so that a long paste can never push a nudge past Telegram's 4,096.
+SHOWN = 600
+
+
+def clip(text: str, limit: int = SHOWN) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def tiny_text(t: Translator, item: Homework) -> str:
     """The smallest version, escaped: the person's words, a suggestion, or the homework."""
     if item.tiny_own:
-        return escape(item.tiny_own)
+        return escape(clip(item.tiny_own))
     if item.tiny_key in TINY_TEXT:
         return escape(t.gettext(TINY_TEXT[item.tiny_key]))
-    return escape(item.text)
+    return escape(clip(item.text))
 
 
 def anchor_text(t: Translator, item: Homework) -> str | None:
     """ "After I get into bed" (escaped), or None when no habit was chosen."""
     if item.anchor_own:
-        return t.gettext("After I {habit}", habit=escape(item.anchor_own))
+        return t.gettext("After I {habit}", habit=escape(clip(item.anchor_own, 200)))
     if item.anchor in ANCHORS:
         return escape(t.gettext(ANCHORS[item.anchor]))
     return None

@@ -29,7 +29,14 @@ from bot.store.homework import Homework
 from bot.store.reminders import Delivery
 from bot.weeks import zone
 from content.homework import BARRIERS
-from handlers.cards import days_engaged_this_week, done_on, is_checkin, nudge_line, tiny_text
+from handlers.cards import (
+    clip,
+    days_engaged_this_week,
+    done_on,
+    is_checkin,
+    nudge_line,
+    tiny_text,
+)
 from handlers.common import Button, edit, expired_button, in_rows, keyboard
 
 _log = logging.getLogger(__name__)
@@ -62,7 +69,7 @@ def _buttons(t: Translator, item: Homework, delivery_id: int, *, later: bool) ->
 def _text(t: Translator, item: Homework) -> str:
     lines = [nudge_line(t, item)]
     if item.pairing:
-        lines.append(t.gettext("With: {pairing}", pairing=escape(item.pairing)))
+        lines.append(t.gettext("With: {pairing}", pairing=escape(clip(item.pairing, 300))))
     return "\n".join(lines)
 
 
@@ -71,6 +78,12 @@ async def _shrink_due(services: Services, item: Homework, today: date) -> bool:
     nudged = await reminders.sent_days(services.db, item.homework_id, since)
     answered = await homework.days(services.db, item.homework_id, since)
     done = {day for day, (status, _barrier) in answered.items() if status == homework.DONE}
+    if is_checkin(item):  # a check-in that day counts, whether or not Done was tapped
+        person = await users.get(services.db, item.user_id)
+        where = zone(person.timezone if person else None)
+        for day in nudged - done:
+            if await done_on(services.db, item, day, where, services.settings.day_rollover):
+                done.add(day)
     offered = (
         datetime.fromisoformat(item.shrink_offered_at).date() if item.shrink_offered_at else None
     )
@@ -204,14 +217,19 @@ async def nudge_tap(update: Update, context: BetweenContext) -> None:
         await edit(query, "\n\n".join(parts))
     elif action == "later":
         again = now + services.scheduler.timing.snooze
-        await reminders.answer(db, delivery.delivery_id, user_id, "later", now, again_at=again)
-        await services.scheduler.rearm()
+        if await services.scheduler.may_disturb(delivery, again):
+            await reminders.answer(db, delivery.delivery_id, user_id, "later", now, again_at=again)
+            await services.scheduler.rearm()
+            when = t.time(again, zone(context.person.timezone))
+            said = t.gettext("Okay. I'll remind you again at {time}.", time=when)
+        else:  # it would land in quiet hours, a pause, or tomorrow: no promise broken
+            await reminders.answer(db, delivery.delivery_id, user_id, "later", now)
+            said = t.gettext(
+                "Okay. Later would fall in your quiet time or past today, so I'll leave "
+                "this one for today."
+            )
         await query.answer()
-        when = t.time(again, zone(context.person.timezone))
-        await edit(
-            query,
-            "\n\n".join([line, t.gettext("Okay. I'll remind you again at {time}.", time=when)]),
-        )
+        await edit(query, "\n\n".join([line, said]))
     elif action == "no":
         await reminders.answer(db, delivery.delivery_id, user_id, "not_today", now)
         await homework.mark_day(
