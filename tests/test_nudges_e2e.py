@@ -326,3 +326,22 @@ async def test_a_check_in_homework_counts_as_done_after_any_check_in_that_evenin
     await services.scheduler.refresh_person(3012)
     row = await delivery_row(live_bot, 3012)
     assert (row["status"], row["local_date"]) == ("skipped", "2026-11-23")
+
+
+async def test_later_never_promises_a_time_when_nudges_are_paused(
+    standin: StandinServer, live_bot: BetweenApplication, moving_clock: MovingClock
+) -> None:
+    rae = await onboarded(standin, 3013, "en")
+    await nudge_set(live_bot, moving_clock, 3013)
+    nudge = await the_nudge(rae)
+    services = services_of(live_bot)
+    # Nudges paused (in /settings) after this one arrived, until tomorrow morning.
+    await users.pause_nudges(
+        services.db, 3013, services.clock() + timedelta(hours=10), services.clock()
+    )
+    await rae.tap(nudge, "Later")
+    okay = await rae.next_reply()
+    assert "so I'll leave this one for today" in okay.text
+    assert "remind you again" not in okay.text
+    row = await delivery_row(live_bot, 3013)
+    assert row["answer"] == "later" and row["again_at"] is None
