@@ -27,7 +27,9 @@ from telegram.ext import (
 
 from bot.context import BetweenContext
 from bot.i18n import N_, Translator, resolve_locale, translator
+from bot.services import Services
 from bot.store import users
+from bot.store.users import Person
 
 _log = logging.getLogger(__name__)
 
@@ -238,6 +240,11 @@ async def on_error(update: object, context: BetweenContext) -> None:
         )
     except Exception:  # the person may be unreachable; the log above has the failure
         _log.warning("could not send the error note user=%d", user_id)
+
+
+def person_translator(services: Services, person: Person) -> Translator:
+    """The person's translator outside an update (a nudge the scheduler sends)."""
+    return translator(resolve_locale(person.locale, None, services.settings.default_locale))
 
 
 def first_handlers() -> list[TypeHandler[Update, BetweenContext, None]]:

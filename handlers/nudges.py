@@ -21,7 +21,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import callbacks
 from bot.context import BetweenContext
 from bot.engagement import SKIP_WINDOW, may_offer_shrink
-from bot.i18n import Translator, resolve_locale, translator
+from bot.i18n import Translator
 from bot.scheduler import FOLLOWUP, SNOOZE, Outgoing, Scheduler
 from bot.services import SERVICES_KEY, Services
 from bot.store import homework, reminders, users
@@ -37,7 +37,7 @@ from handlers.cards import (
     nudge_line,
     tiny_text,
 )
-from handlers.common import Button, edit, expired_button, in_rows, keyboard
+from handlers.common import Button, edit, expired_button, in_rows, keyboard, person_translator
 
 _log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ async def render(services: Services, delivery: Delivery, occasion: str) -> Outgo
     rollover = services.settings.day_rollover
     if await done_on(services.db, item, delivery.local_date, where, rollover):
         return None
-    t = translator(resolve_locale(person.locale, None, services.settings.default_locale))
+    t = person_translator(services, person)
     if occasion == FOLLOWUP:
         if delivery.answer is not None:
             return None

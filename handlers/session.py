@@ -36,7 +36,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import callbacks
 from bot.context import BetweenContext
-from bot.i18n import N_, Translator, resolve_locale, translator
+from bot.i18n import N_, Translator
 from bot.nudging import Slot, shifted
 from bot.recurrence import hhmm, next_occurrence, parse_hhmm
 from bot.scheduler import FIRST, RETRY, Outgoing, Scheduler
@@ -56,6 +56,7 @@ from handlers.common import (
     is_double_tap,
     keyboard,
     mark_finished,
+    person_translator,
 )
 
 _log = logging.getLogger(__name__)
@@ -1205,10 +1206,6 @@ def _services(application: object) -> Services:
     return services_of(cast(BetweenApplication, application))
 
 
-def _translator(services: Services, person: Person) -> Translator:
-    return translator(resolve_locale(person.locale, None, services.settings.default_locale))
-
-
 async def render_before(services: Services, delivery: Delivery, occasion: str) -> Outgoing | None:
     """ "Your session is at 5:00 PM today." with a minute to prepare. Sent once: no
     follow-up, no snooze."""
@@ -1221,7 +1218,7 @@ async def render_before(services: Services, delivery: Delivery, occasion: str) -
     start = next_start(session, delivery.due_at, person.timezone)
     if start - delivery.due_at > timedelta(days=2):
         return None  # not a reminder of this appointment any more
-    t = _translator(services, person)
+    t = person_translator(services, person)
     text = before_text(t, start, delivery.due_at, zone(person.timezone))
     return Outgoing(text, keyboard(before_rows(t, delivery.delivery_id)))
 
@@ -1234,7 +1231,7 @@ async def render_after(services: Services, delivery: Delivery, occasion: str) ->
     session = await sessions.get(services.db, delivery.user_id)
     if person is None or session is None:
         return None
-    t = _translator(services, person)
+    t = person_translator(services, person)
     return Outgoing(after_text(t), keyboard(after_rows(t, delivery.delivery_id)))
 
 

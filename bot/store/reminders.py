@@ -115,6 +115,18 @@ def _due(row: Any) -> Due:
     )
 
 
+_INSERT = (
+    "INSERT INTO reminders (user_id, kind, homework_id, at_time, weekdays, every_weeks, "
+    "anchor_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _slot_values(slot: Slot) -> tuple[str, str, int, str | None]:
+    """at_time, weekdays, every_weeks and anchor_date, as stored."""
+    anchor = slot.anchor.isoformat() if slot.anchor else None
+    return hhmm(slot.at), slot.weekdays_text, slot.every_weeks, anchor
+
+
 async def add(
     db: Database,
     *,
@@ -126,19 +138,7 @@ async def add(
 ) -> int:
     """A new reminder; its next_due is set by the scheduler's refresh of the person."""
     return await db.insert(
-        "INSERT INTO reminders (user_id, kind, homework_id, at_time, weekdays, every_weeks, "
-        "anchor_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            user_id,
-            kind,
-            homework_id,
-            hhmm(slot.at),
-            slot.weekdays_text,
-            slot.every_weeks,
-            slot.anchor.isoformat() if slot.anchor else None,
-            iso(now),
-            iso(now),
-        ),
+        _INSERT, (user_id, kind, homework_id, *_slot_values(slot), iso(now), iso(now))
     )
 
 
@@ -168,37 +168,19 @@ async def replace(
             await conn.execute(
                 "UPDATE reminders SET kind = ?, at_time = ?, weekdays = ?, every_weeks = ?, "
                 "anchor_date = ?, next_due = NULL, updated_at = ? WHERE reminder_id = ?",
-                (
-                    kind,
-                    hhmm(slot.at),
-                    slot.weekdays_text,
-                    slot.every_weeks,
-                    slot.anchor.isoformat() if slot.anchor else None,
-                    iso(now),
-                    reminder_id,
-                ),
+                (kind, *_slot_values(slot), iso(now), reminder_id),
             )
-        surplus = existing[len(slots) :]
         await conn.executemany(
-            "DELETE FROM reminders WHERE reminder_id = ?", [(rid,) for rid in surplus]
+            "DELETE FROM reminders WHERE reminder_id = ?",
+            [(reminder_id,) for reminder_id in existing[len(slots) :]],
         )
-        for kind, slot in slots[len(existing) :]:
-            await conn.execute(
-                "INSERT INTO reminders (user_id, kind, homework_id, at_time, weekdays, "
-                "every_weeks, anchor_date, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    user_id,
-                    kind,
-                    homework_id,
-                    hhmm(slot.at),
-                    slot.weekdays_text,
-                    slot.every_weeks,
-                    slot.anchor.isoformat() if slot.anchor else None,
-                    iso(now),
-                    iso(now),
-                ),
-            )
+        await conn.executemany(
+            _INSERT,
+            [
+                (user_id, kind, homework_id, *_slot_values(slot), iso(now), iso(now))
+                for kind, slot in slots[len(existing) :]
+            ],
+        )
 
 
 async def of_person(db: Database, user_id: int) -> list[Reminder]:
