@@ -32,6 +32,7 @@ from handlers import (
     homework,
     nudges,
     onboarding,
+    plans,
     safety,
     safetyplan,
     session,
@@ -76,6 +77,7 @@ def build_application(
             checkin.NAME: checkin.IDLE_TIMEOUT,
             homework.NAME: homework.IDLE_TIMEOUT,
             session.NAME: session.IDLE_TIMEOUT,
+            plans.NAME: plans.IDLE_TIMEOUT,
         },
     )
     builder = (
@@ -118,6 +120,7 @@ def build_application(
     register(application)
     nudges.register_renderers(application, scheduler)
     session.register_renderers(application, scheduler)
+    plans.register_renderers(application, scheduler)
     return application
 
 
@@ -135,6 +138,7 @@ def register(application: BetweenApplication) -> None:
             safetyplan.conversation(),
             checkin.conversation(),
         ]
+        plan_flow = plans.conversation()
     for group_handler in safety.group_handlers():
         application.add_handler(group_handler, group=GROUPS_GROUP)
     for handler in common.first_handlers():
@@ -149,6 +153,11 @@ def register(application: BetweenApplication) -> None:
         application.add_handler(feature)
     for nudge_handler in nudges.handlers():
         application.add_handler(nudge_handler)
+    # After every flow that waits for text: a plan-shaped message in the middle of one
+    # belongs to that flow.
+    application.add_handler(plan_flow)
+    for plan_handler in plans.handlers():
+        application.add_handler(plan_handler)
     for stale in checkin.handlers():
         application.add_handler(stale)
     for fallback in common.fallback_handlers():

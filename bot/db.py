@@ -50,6 +50,12 @@ async def check_not_newer(conn: aiosqlite.Connection, latest: int) -> int:
     return version
 
 
+async def _foreign_keys(conn: aiosqlite.Connection) -> bool:
+    async with conn.execute("PRAGMA foreign_keys") as cursor:
+        row = await cursor.fetchone()
+    return bool(row and row[0])
+
+
 async def migrate(
     conn: aiosqlite.Connection, migrations: Sequence[Migration] = MIGRATIONS
 ) -> MigrationReport:
@@ -60,16 +66,32 @@ async def migrate(
     latest = len(migrations)
     before = await check_not_newer(conn, latest)
     for migration in migrations[before:]:
+        keys_on = await _foreign_keys(conn)
+        if migration.rebuilds and keys_on:
+            # Only outside a transaction does this pragma take effect (SQLite's way to
+            # rebuild a table: https://sqlite.org/lang_altertable.html#otheralter).
+            await conn.execute("PRAGMA foreign_keys = OFF")
         await conn.execute("BEGIN IMMEDIATE")
         try:
             for statement in migration.statements:
                 await conn.execute(statement)
+            if migration.rebuilds:
+                async with conn.execute("PRAGMA foreign_key_check") as cursor:
+                    broken = list(await cursor.fetchall())
+                if broken:
+                    raise RuntimeError(
+                        f"migration {migration.version} left {len(broken)} broken references"
+                    )
             # PRAGMA takes no parameters; the version is an int from our own list.
             await conn.execute(f"PRAGMA user_version = {int(migration.version)}")
         except BaseException:
             await conn.execute("ROLLBACK")
             raise
-        await conn.execute("COMMIT")
+        else:
+            await conn.execute("COMMIT")
+        finally:
+            if migration.rebuilds and keys_on:
+                await conn.execute("PRAGMA foreign_keys = ON")
         _log.info("schema migrated version=%d name=%s", migration.version, migration.name)
     return MigrationReport(before=before, after=latest)
 

@@ -10,6 +10,10 @@ class Migration:
     version: int
     name: str
     statements: tuple[str, ...]
+    # A table rebuilt (SQLite cannot change a CHECK in place) runs with foreign keys off,
+    # so that dropping the old table deletes nothing that refers to it; every reference
+    # is checked before the step commits.
+    rebuilds: bool = False
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -246,6 +250,79 @@ MIGRATIONS: tuple[Migration, ...] = (
                 created_at  TEXT NOT NULL
             ) STRICT
             """,
+        ),
+    ),
+    Migration(
+        version=6,
+        name="plans",
+        rebuilds=True,
+        statements=(
+            # An if-then plan: the person's own words, split into cue and response.
+            # feeling is the wheel family its cue names (or the person linked by a tap):
+            # the plan comes back after a check-in in that family. Until the person taps
+            # Save it is a draft (saved_at NULL), shown nowhere but on its own card.
+            """
+            CREATE TABLE plans (
+                plan_id    INTEGER PRIMARY KEY,
+                user_id    INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+                cue        TEXT NOT NULL,
+                response   TEXT NOT NULL,
+                locale     TEXT NOT NULL,
+                feeling    TEXT,
+                saved_at   TEXT,
+                paused_at  TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            ) STRICT
+            """,
+            "CREATE INDEX plans_by_person ON plans (user_id)",
+            # Each time a plan was brought back (after a check-in, or by its reminder),
+            # and what the person said: used, not now, or nothing yet (answer NULL).
+            """
+            CREATE TABLE plan_uses (
+                use_id      INTEGER PRIMARY KEY,
+                plan_id     INTEGER NOT NULL REFERENCES plans (plan_id) ON DELETE CASCADE,
+                user_id     INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+                source      TEXT NOT NULL CHECK (source IN ('checkin', 'reminder')),
+                checkin_id  INTEGER REFERENCES checkins (id) ON DELETE SET NULL,
+                delivery_id INTEGER REFERENCES deliveries (delivery_id) ON DELETE SET NULL,
+                shown_at    TEXT NOT NULL,
+                answer      TEXT CHECK (answer IN ('used', 'not_now')),
+                answered_at TEXT
+            ) STRICT
+            """,
+            "CREATE INDEX plan_uses_by_person ON plan_uses (user_id, shown_at)",
+            "CREATE INDEX plan_uses_by_plan ON plan_uses (plan_id)",
+            # Reminders gain a kind for plans whose cue names a time.
+            """
+            CREATE TABLE reminders_v6 (
+                reminder_id INTEGER PRIMARY KEY,
+                user_id     INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+                kind        TEXT NOT NULL
+                            CHECK (kind IN ('homework', 'session_before', 'session_after',
+                                            'plan')),
+                homework_id INTEGER REFERENCES homework (homework_id) ON DELETE CASCADE,
+                plan_id     INTEGER REFERENCES plans (plan_id) ON DELETE CASCADE,
+                at_time     TEXT NOT NULL,
+                weekdays    TEXT NOT NULL,
+                every_weeks INTEGER NOT NULL DEFAULT 1 CHECK (every_weeks IN (1, 2)),
+                anchor_date TEXT,
+                next_due    TEXT,
+                created_at  TEXT NOT NULL,
+                updated_at  TEXT NOT NULL
+            ) STRICT
+            """,
+            """
+            INSERT INTO reminders_v6 (reminder_id, user_id, kind, homework_id, at_time,
+                weekdays, every_weeks, anchor_date, next_due, created_at, updated_at)
+            SELECT reminder_id, user_id, kind, homework_id, at_time, weekdays, every_weeks,
+                anchor_date, next_due, created_at, updated_at FROM reminders
+            """,
+            "DROP TABLE reminders",
+            "ALTER TABLE reminders_v6 RENAME TO reminders",
+            "CREATE INDEX reminders_by_person ON reminders (user_id)",
+            "CREATE INDEX reminders_due ON reminders (next_due) WHERE next_due IS NOT NULL",
+            "CREATE INDEX reminders_by_plan ON reminders (plan_id) WHERE plan_id IS NOT NULL",
         ),
     ),
 )

@@ -251,3 +251,32 @@ def parse_plan(text: str) -> Plan | None:
         if rank > best_rank:
             best, best_rank = plan, rank
     return best
+
+
+def _languages(locale: str) -> list[str]:
+    """The person's language, then English: a part typed alone is read in these."""
+    return [lang for lang in dict.fromkeys([locale, "en"]) if lang in _GRAMMARS]
+
+
+def bare_cue(text: str, locale: str) -> str:
+    """A cue typed on its own, without its opening word: "If I feel anxious" → "I feel
+    anxious". Anything else is kept as written (without surrounding spaces)."""
+    opening = _LEADING.sub("", text.strip())
+    for language in _languages(locale):
+        keyword = _COMPILED[language].keyword.match(opening)
+        if keyword is not None:
+            rest = _clean(opening[keyword.end() :].rstrip(","))
+            if _letters(rest) >= MIN_LETTERS:
+                return rest
+    return _clean(text)
+
+
+def bare_response(text: str, locale: str) -> str:
+    """A response typed on its own, without a leading "then"-word: "then I will walk" →
+    "I will walk"."""
+    cleaned = _clean(text)
+    for language in _languages(locale):
+        then = re.match(rf"\A(?:{_GRAMMARS[language].then})(?=[\s,:])[\s,:]*", cleaned, _FLAGS)
+        if then is not None and _letters(cleaned[then.end() :]) >= MIN_LETTERS:
+            return cleaned[then.end() :]
+    return cleaned

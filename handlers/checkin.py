@@ -38,7 +38,7 @@ from bot.store import checkins, users
 from bot.weeks import week_start, zone
 from content.techniques import Technique, body_first, library
 from content.wheel import FEELING_CONTEXT, Place, wheel
-from handlers import nudges
+from handlers import nudges, plans
 from handlers.common import (
     KEEPS_TEXT,
     PRIVATE,
@@ -896,6 +896,7 @@ async def _finish(update: Update, context: BetweenContext) -> int:
     await _show(update, context, acknowledgement(context.t, row, count), [])
     if update.callback_query is not None:
         mark_finished(context, update.callback_query)
+    await plans.after_checkin(update, context, row)
     _log.info("check-in finished user=%d checkin=%d", person.user_id, row.id)
     return ConversationHandler.END
 

@@ -41,6 +41,8 @@ MENU_COMMANDS: tuple[tuple[str, str], ...] = (
     ("checkin", N_("Check in: name a feeling, and one small thing to do")),
     ("homework", N_("Your homework, made small, with a nudge at the right moment")),
     ("session", N_("Your therapy sessions: a reminder before, a reflection after")),
+    ("plan", N_("Write an if-then plan: when this happens, I'll do that")),
+    ("plans", N_("Your if-then plans: pause, resume or delete them")),
     ("start", N_("Start, or go through the introduction again")),
     ("settings", N_("Language, time zone and your data")),
     ("language", N_("Change the language")),

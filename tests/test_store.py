@@ -8,7 +8,7 @@ import pytest
 
 from bot.db import Database, DatabaseTooNewError, migrate, schema_version
 from bot.migrations import MIGRATIONS, Migration
-from bot.store import conversations, users
+from bot.store import conversations, reminders, users
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -22,6 +22,8 @@ async def test_fresh_database_gets_every_table_wal_and_foreign_keys(tmp_path: Pa
             "deliveries",
             "homework",
             "homework_days",
+            "plan_uses",
+            "plans",
             "reflections",
             "reminders",
             "safety_events",
@@ -59,6 +61,41 @@ async def test_upgrade_from_version_one_keeps_rows(tmp_path: Path) -> None:
         await conversations.save_state(db, "onboarding", (42, 42), "ob_timezone", NOW)
         assert await conversations.load_states(db, "onboarding") == {(42, 42): "ob_timezone"}
         assert await schema_version(await db.connection()) == len(MIGRATIONS)
+    finally:
+        await db.close()
+
+
+async def test_upgrade_to_plans_rebuilds_reminders_and_keeps_every_delivery(
+    tmp_path: Path,
+) -> None:
+    """Version 6 rebuilds the reminders table (a new kind in its CHECK): the rows and
+    their deliveries stay, and deleting a reminder still deletes its deliveries."""
+    path = tmp_path / "v5.sqlite3"
+    old = Database(path, migrations=MIGRATIONS[:5])
+    await old.execute(
+        "INSERT INTO users (user_id, chat_id, created_at, updated_at) VALUES (7, 7, 'x', 'x')"
+    )
+    await old.execute(
+        "INSERT INTO reminders (reminder_id, user_id, kind, at_time, weekdays, next_due, "
+        "created_at, updated_at) VALUES (3, 7, 'homework', '21:30', '0123456', "
+        "'2026-11-24T02:30:00+00:00', 'x', 'x')"
+    )
+    await old.execute(
+        "INSERT INTO deliveries (reminder_id, user_id, local_date, due_at, status) "
+        "VALUES (3, 7, '2026-11-23', '2026-11-24T02:30:00+00:00', 'sent')"
+    )
+    await old.close()
+
+    db = Database(path)
+    try:
+        (reminder,) = await reminders.of_person(db, 7)
+        assert (reminder.reminder_id, reminder.kind, reminder.plan_id) == (3, "homework", None)
+        assert reminder.next_due == datetime(2026, 11, 24, 2, 30, tzinfo=UTC)
+        assert len(await db.fetchall("SELECT * FROM deliveries WHERE reminder_id = 3")) == 1
+        keys = await db.fetchone("PRAGMA foreign_keys")
+        assert keys is not None and keys[0] == 1  # back on after the rebuild
+        await reminders.delete(db, 3, 7)
+        assert await db.fetchall("SELECT * FROM deliveries") == []
     finally:
         await db.close()
 

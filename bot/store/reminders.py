@@ -20,6 +20,7 @@ from bot.nudging import SEND, Settings, Slot
 from bot.recurrence import hhmm, parse_hhmm
 
 HOMEWORK, SESSION_BEFORE, SESSION_AFTER = "homework", "session_before", "session_after"
+PLAN = "plan"
 SENT, FAILED, BLOCKED, SKIPPED = "sent", "failed", "blocked", "skipped"
 ANSWERS = ("now", "done", "later", "not_today")
 
@@ -30,6 +31,7 @@ class Reminder:
     user_id: int
     kind: str
     homework_id: int | None
+    plan_id: int | None
     slot: Slot
     next_due: datetime | None
 
@@ -41,7 +43,7 @@ class Due:
     reminder: Reminder
     chat_id: int
     person: Settings
-    homework_paused: bool
+    homework_paused: bool  # the homework or plan it belongs to is paused
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Delivery:
     chat_id: int
     kind: str
     homework_id: int | None
+    plan_id: int | None
     local_date: date
     due_at: datetime
     status: str
@@ -77,6 +80,7 @@ def _reminder(row: Any) -> Reminder:
         user_id=int(row["user_id"]),
         kind=str(row["kind"]),
         homework_id=row["homework_id"],
+        plan_id=row["plan_id"],
         slot=_slot(row),
         next_due=from_iso(row["next_due"]) if row["next_due"] else None,
     )
@@ -99,10 +103,11 @@ def person_settings(row: Any) -> Settings:
 
 _DUE_SELECT = """
     SELECT r.*, u.chat_id, u.timezone, u.blocked_at, u.quiet_from, u.quiet_until,
-           u.nudges_paused_until, h.paused_at AS homework_paused_at
+           u.nudges_paused_until, COALESCE(h.paused_at, p.paused_at) AS homework_paused_at
     FROM reminders r
     JOIN users u ON u.user_id = r.user_id
     LEFT JOIN homework h ON h.homework_id = r.homework_id
+    LEFT JOIN plans p ON p.plan_id = r.plan_id
 """
 
 
@@ -181,6 +186,41 @@ async def replace(
                 for kind, slot in slots[len(existing) :]
             ],
         )
+
+
+async def set_for_plan(
+    db: Database, *, user_id: int, plan_id: int, slot: Slot | None, now: datetime
+) -> None:
+    """A plan's one reminder: set to this slot (changed in place, so its deliveries
+    stay), or removed (None)."""
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "SELECT reminder_id FROM reminders WHERE user_id = ? AND plan_id = ?",
+            (user_id, plan_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if slot is None:
+            await conn.execute(
+                "DELETE FROM reminders WHERE user_id = ? AND plan_id = ?", (user_id, plan_id)
+            )
+        elif row is not None:
+            await conn.execute(
+                "UPDATE reminders SET at_time = ?, weekdays = ?, every_weeks = ?, "
+                "anchor_date = ?, next_due = NULL, updated_at = ? WHERE reminder_id = ?",
+                (*_slot_values(slot), iso(now), int(row[0])),
+            )
+        else:
+            await conn.execute(
+                "INSERT INTO reminders (user_id, kind, plan_id, at_time, weekdays, "
+                "every_weeks, anchor_date, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (user_id, PLAN, plan_id, *_slot_values(slot), iso(now), iso(now)),
+            )
+
+
+async def of_plan(db: Database, plan_id: int) -> Reminder | None:
+    row = await db.fetchone("SELECT * FROM reminders WHERE plan_id = ?", (plan_id,))
+    return _reminder(row) if row else None
 
 
 async def of_person(db: Database, user_id: int) -> list[Reminder]:
@@ -274,7 +314,7 @@ async def claim_due(
 
 
 _DELIVERY_SELECT = """
-    SELECT d.*, r.kind, r.homework_id, u.chat_id FROM deliveries d
+    SELECT d.*, r.kind, r.homework_id, r.plan_id, u.chat_id FROM deliveries d
     JOIN reminders r ON r.reminder_id = d.reminder_id
     JOIN users u ON u.user_id = d.user_id
 """
@@ -288,6 +328,7 @@ def _delivery(row: Any) -> Delivery:
         chat_id=int(row["chat_id"]),
         kind=str(row["kind"]),
         homework_id=row["homework_id"],
+        plan_id=row["plan_id"],
         local_date=date.fromisoformat(str(row["local_date"])),
         due_at=from_iso(str(row["due_at"])),
         status=str(row["status"]),

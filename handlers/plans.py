@@ -1,0 +1,1020 @@
+"""If-then plans: written as one message (or /plan, step by step), saved with a tap, and
+brought back when the cue happens.
+
+"If I feel my chest tighten at work, then I will take three slow breaths" sent as a
+plain message is recognised (bot/plans.py), shown back split into its cue and response,
+with one gentle suggestion when a part is vague (bot/plan_coach.py), and saved only when
+the person taps Save. A plan whose cue names a feeling comes back right after a check-in
+in that feeling's family; one whose cue names a time can have a reminder, sent by the
+nudge scheduler. Each time it comes back, "I used it" or "Not now" is stored.
+
+The draft is a row from the moment it is shown (so a restart loses nothing), but counts
+as a plan only once saved. Buttons carry plan or use ids and are checked against the
+person who taps.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import time, timedelta
+from functools import partial
+from html import escape
+from typing import Any
+
+from bot.plan_coach import TimeCue, feeling_family, time_cue, vague_cue, vague_response
+from telegram import Message, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks
+from bot.context import BetweenContext
+from bot.i18n import Translator, translator
+from bot.nudging import Slot
+from bot.plans import LOCALES, bare_cue, bare_response, parse_plan, parse_plan_in
+from bot.scheduler import FIRST, RETRY, Outgoing, Scheduler
+from bot.services import SERVICES_KEY, Services
+from bot.store import checkins, reminders, users
+from bot.store import plans as store
+from bot.store.plans import Plan
+from bot.store.reminders import Delivery
+from content.wheel import FEELING_CONTEXT, wheel
+from handlers.cards import clip, days_text, time_text
+from handlers.common import (
+    PRIVATE,
+    Button,
+    edit,
+    expired_button,
+    ignore_taps,
+    in_rows,
+    is_double_tap,
+    keyboard,
+    mark_finished,
+    person_translator,
+)
+
+_log = logging.getLogger(__name__)
+
+PREFIX = "pl"
+NAME = "plans"
+MEMO = "plan"
+IDLE_TIMEOUT = timedelta(hours=1)
+CONFIRM, CUE, RESPONSE, EDIT_CUE, EDIT_RESPONSE = (
+    "confirm",
+    "cue",
+    "response",
+    "edit_cue",
+    "edit_response",
+)
+# More active plans than this, and the list suggests keeping a few.
+MANY = 3
+SHOWN = 1000  # characters of each part shown on a card (stored whole)
+LISTED = 200  # characters of each part in the list
+ID = r"(\d{1,12})"
+NO_FEELING = "none"
+
+
+# --- how a plan reads ----------------------------------------------------------------------
+
+
+def sentence(cue: str, response: str, locale: str, limit: int = SHOWN) -> str:
+    """The plan in the words and language it was written in: "If …, then …"."""
+    t = translator(locale if locale in LOCALES else "en")
+    return t.gettext(
+        "<b>If</b> {cue}, <b>then</b> {response}.",
+        cue=escape(clip(cue, limit)),
+        response=escape(clip(response, limit)),
+    )
+
+
+def family_name(t: Translator, family: str) -> str:
+    return t.pgettext(FEELING_CONTEXT, wheel().places[family].label)
+
+
+def when_text(t: Translator, weekdays: frozenset[int], at: time) -> str:
+    """ "Mondays at 8:00 AM", "Every day at 21:30"."""
+    return t.gettext("{days} at {time}", days=days_text(t, weekdays), time=time_text(t, at))
+
+
+def suggestion(t: Translator, cue: str, response: str, locale: str) -> str | None:
+    """One short suggestion for a vague part, never a refusal."""
+    if vague_cue(cue, locale):
+        return t.gettext(
+            "One idea: a cue is easier to notice when it names a time, a place, a "
+            "situation or a feeling, such as “when I sit down at my desk on Monday”."
+        )
+    if response and vague_response(response, locale):
+        return t.gettext(
+            "One idea: the “then” works best as one small action that takes a couple of "
+            "minutes, such as “take three slow breaths” or “text my sister”."
+        )
+    return None
+
+
+def _slot(cue: TimeCue) -> Slot:
+    return Slot(at=cue.at, weekdays=cue.weekdays)
+
+
+def _comes_back(t: Translator, plan: Plan, reminder: reminders.Reminder | None) -> list[str]:
+    lines: list[str] = []
+    if plan.feeling:
+        lines.append(
+            t.gettext(
+                "It comes back after a check-in where you feel {feeling}.",
+                feeling=f"<b>{escape(family_name(t, plan.feeling))}</b>",
+            )
+        )
+    if reminder is not None:
+        lines.append(
+            t.gettext(
+                "⏰ A reminder: {when}.",
+                when=when_text(t, reminder.slot.weekdays, reminder.slot.at),
+            )
+        )
+    return lines
+
+
+def card_text(t: Translator, plan: Plan) -> str:
+    lines = [t.gettext("Here is your plan:"), sentence(plan.cue, plan.response, plan.locale)]
+    idea = suggestion(t, plan.cue, plan.response, plan.locale)
+    if idea:
+        lines.append(idea)
+    lines.append(t.gettext("Save it?"))
+    return "\n\n".join(lines)
+
+
+def card_rows(t: Translator) -> list[list[Button]]:
+    return [
+        [(t.gettext("Save"), callbacks.pack(PREFIX, "save"))],
+        [
+            (t.gettext("Change the “if”"), callbacks.pack(PREFIX, "ec")),
+            (t.gettext("Change the “then”"), callbacks.pack(PREFIX, "er")),
+        ],
+        [(t.gettext("Cancel"), callbacks.pack(PREFIX, "x"))],
+    ]
+
+
+def _view_rows(
+    t: Translator, plan: Plan, reminder: reminders.Reminder | None
+) -> list[list[Button]]:
+    ident = str(plan.plan_id)
+    rows: list[list[Button]] = []
+    cue = time_cue(plan.cue, plan.locale)
+    if reminder is not None:
+        rows.append([(t.gettext("Stop the reminder"), callbacks.pack(PREFIX, "remoff", ident))])
+    elif cue is not None and not plan.paused:
+        rows.append(
+            [
+                (
+                    t.gettext("⏰ Remind me: {when}", when=when_text(t, cue.weekdays, cue.at)),
+                    callbacks.pack(PREFIX, "rem", ident),
+                )
+            ]
+        )
+    feeling_label = (
+        t.gettext("Change the feeling") if plan.feeling else t.gettext("Link it to a feeling")
+    )
+    rows.append([(feeling_label, callbacks.pack(PREFIX, "lf", ident))])
+    pause = (
+        (t.gettext("Resume"), callbacks.pack(PREFIX, "resume", ident))
+        if plan.paused
+        else (t.gettext("Pause"), callbacks.pack(PREFIX, "pause", ident))
+    )
+    rows.append([pause, (t.gettext("Delete"), callbacks.pack(PREFIX, "del", ident))])
+    rows.append([(t.gettext("Your plans"), callbacks.pack(PREFIX, "list"))])
+    return rows
+
+
+def view_text(
+    t: Translator, plan: Plan, reminder: reminders.Reminder | None, use: tuple[int, int]
+) -> str:
+    lines = [sentence(plan.cue, plan.response, plan.locale)]
+    if plan.paused:
+        lines.append(t.gettext("⏸ Paused: it doesn't come back until you resume it."))
+    else:
+        lines += _comes_back(t, plan, reminder)
+        if not plan.feeling and reminder is None:
+            lines.append(
+                t.gettext(
+                    "If it is about a feeling, link it, and it will come back after a "
+                    "check-in where you feel that."
+                )
+            )
+    used, shown = use
+    if shown:
+        lines.append(
+            t.ngettext(
+                "Came back {n} time, used {used}.",
+                "Came back {n} times, used {used}.",
+                shown,
+                used=used,
+            )
+        )
+    return "\n\n".join(lines)
+
+
+# --- the flow: by message, or /plan step by step ----------------------------------------------
+
+
+def _person_id(context: BetweenContext) -> int:
+    assert context.person is not None
+    return context.person.user_id
+
+
+def _flow(context: BetweenContext) -> dict[str, Any]:
+    flow = context.memo.get(MEMO)
+    if not isinstance(flow, dict):
+        flow = {}
+        context.memo[MEMO] = flow
+    return flow
+
+
+def _touch(context: BetweenContext, **values: Any) -> None:
+    flow = _flow(context)
+    flow["seen"] = context.services.clock().timestamp()
+    flow.update(values)
+
+
+async def _reply(update: Update, text: str, rows: list[list[Button]] | None = None) -> Message:
+    query = update.callback_query
+    target = query.message if query is not None else update.effective_message
+    assert isinstance(target, Message)
+    return await target.reply_text(text, reply_markup=keyboard(rows) if rows else None)
+
+
+async def _no_consent(update: Update, context: BetweenContext) -> int:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await _reply(
+        update,
+        context.t.gettext(
+            "Your plans are kept so that I can bring them back at the right moment, and I "
+            "keep nothing without your consent. You can give it in /settings, whenever you "
+            "like."
+        ),
+    )
+    return ConversationHandler.END
+
+
+def _locale_of(text: str, context: BetweenContext) -> tuple[str, str, str] | None:
+    """(cue, response, locale) of a plan-shaped text: read in the person's language
+    first, then in any."""
+    own = context.t.locale
+    plan = parse_plan_in(text, own) if own in LOCALES else None
+    plan = plan or parse_plan(text)
+    return (plan.cue, plan.response, plan.locale) if plan else None
+
+
+async def _show_card(update: Update, context: BetweenContext, plan_id: int) -> str:
+    plan = await store.get(context.services.db, plan_id, _person_id(context))
+    assert plan is not None
+    t = context.t
+    query = update.callback_query
+    if query is not None and isinstance(query.message, Message):
+        await edit(query, card_text(t, plan), keyboard(card_rows(t)))
+        message_id = query.message.message_id
+    else:
+        message_id = (await _reply(update, card_text(t, plan), card_rows(t))).message_id
+    _touch(context, id=plan_id, msg=message_id, state=CONFIRM)
+    return CONFIRM
+
+
+async def _draft(
+    update: Update, context: BetweenContext, cue: str, response: str, locale: str
+) -> str:
+    services = context.services
+    person_id = _person_id(context)
+    plan_id = await store.draft(
+        services.db,
+        person_id,
+        cue=cue,
+        response=response,
+        locale=locale,
+        feeling=feeling_family(cue, locale),
+        now=services.clock(),
+    )
+    _log.info("plan drafted user=%d plan=%d", person_id, plan_id)
+    return await _show_card(update, context, plan_id)
+
+
+async def written(update: Update, context: BetweenContext) -> str | int:
+    """A plain message shaped as an if-then plan."""
+    message = update.effective_message
+    person = context.person
+    if message is None or not message.text or person is None:
+        return ConversationHandler.END
+    if not person.has_consented:
+        return await _no_consent(update, context)
+    parsed = _locale_of(message.text, context)
+    if parsed is None:  # the filter saw a plan; be safe all the same
+        return ConversationHandler.END
+    return await _draft(update, context, *parsed)
+
+
+async def _ask_cue(update: Update, context: BetweenContext, intro: str | None = None) -> str:
+    t = context.t
+    lines = [intro] if intro else []
+    lines.append(
+        t.gettext(
+            "Let's write an if-then plan, in two short steps.\n\nFirst, the moment: "
+            "<b>if</b> or <b>when</b> what happens? A time, a place, a situation or a "
+            "feeling. For example: “I feel my chest tighten at work”."
+        )
+    )
+    rows = [[(t.gettext("Cancel"), callbacks.pack(PREFIX, "x"))]]
+    message = await _reply(update, "\n\n".join(lines), rows)
+    _touch(context, id=None, msg=message.message_id, state=CUE)
+    return CUE
+
+
+async def plan_command(update: Update, context: BetweenContext) -> str | int:
+    """/plan with a plan after it, or alone to write one step by step."""
+    person = context.person
+    assert person is not None
+    if not person.has_consented:
+        return await _no_consent(update, context)
+    message = update.effective_message
+    # Everything after the command, as written (line breaks and spacing kept).
+    parts = (message.text or "").split(maxsplit=1) if message is not None else []
+    text = parts[1].strip() if len(parts) > 1 else ""
+    if text:
+        parsed = _locale_of(text, context)
+        if parsed is not None:
+            return await _draft(update, context, *parsed)
+        return await _ask_cue(
+            update,
+            context,
+            context.t.gettext(
+                "I couldn't find an “if” and a “then” in that, so let's write it step by step."
+            ),
+        )
+    return await _ask_cue(update, context)
+
+
+async def new_tapped(update: Update, context: BetweenContext) -> str | int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    person = context.person
+    assert person is not None
+    if not person.has_consented:
+        return await _no_consent(update, context)
+    return await _ask_cue(update, context)
+
+
+async def cue_written(update: Update, context: BetweenContext) -> str:
+    message = update.effective_message
+    assert message is not None and message.text
+    services = context.services
+    person_id = _person_id(context)
+    locale = context.t.locale if context.t.locale in LOCALES else "en"
+    cue = bare_cue(message.text, locale)
+    feeling = feeling_family(cue, locale)
+    plan_id = _flow(context).get("id")
+    if not isinstance(plan_id, int) or not await store.rewrite(
+        services.db, plan_id, person_id, services.clock(), cue=cue, feeling=feeling
+    ):
+        plan_id = await store.draft(
+            services.db,
+            person_id,
+            cue=cue,
+            response="",
+            locale=locale,
+            feeling=feeling,
+            now=services.clock(),
+        )
+    t = context.t
+    lines = [
+        t.gettext(
+            "And <b>then</b>? One small thing you will do, that takes a couple of minutes. "
+            "For example: “I will take three slow breaths”."
+        )
+    ]
+    idea = suggestion(t, cue, "", locale)
+    if idea:
+        lines.insert(0, idea)
+    rows = [[(t.gettext("Cancel"), callbacks.pack(PREFIX, "x"))]]
+    sent = await _reply(update, "\n\n".join(lines), rows)
+    _touch(context, id=plan_id, msg=sent.message_id, state=RESPONSE)
+    return RESPONSE
+
+
+async def response_written(update: Update, context: BetweenContext) -> str | int:
+    message = update.effective_message
+    assert message is not None and message.text
+    services = context.services
+    plan_id = _flow(context).get("id")
+    if not isinstance(plan_id, int) or not await store.rewrite(
+        services.db,
+        plan_id,
+        _person_id(context),
+        services.clock(),
+        response=bare_response(message.text, context.t.locale),
+    ):
+        return await _ask_cue(update, context)
+    return await _show_card(update, context, plan_id)
+
+
+async def edit_tapped(update: Update, context: BetweenContext) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    t = context.t
+    which = callbacks.field(query.data, PREFIX)
+    plan_id = _flow(context).get("id")
+    plan = (
+        await store.get(context.services.db, plan_id, _person_id(context))
+        if isinstance(plan_id, int)
+        else None
+    )
+    if plan is None:
+        return await _ask_cue(update, context)
+    if which == "ec":
+        ask = t.gettext("Write the “if” part again: the moment the plan is for.")
+        now_reads = plan.cue
+    else:
+        ask = t.gettext("Write the “then” part again: what you will do.")
+        now_reads = plan.response
+    text = "\n\n".join(
+        [
+            sentence(plan.cue, plan.response, plan.locale),
+            t.gettext("Now it reads: {part}", part=f"<i>{escape(clip(now_reads, SHOWN))}</i>"),
+            ask,
+        ]
+    )
+    await edit(
+        query, text, keyboard([[(t.gettext("Keep it as it is"), callbacks.pack(PREFIX, "back"))]])
+    )
+    state = EDIT_CUE if which == "ec" else EDIT_RESPONSE
+    _touch(context, state=state)
+    return state
+
+
+async def part_rewritten(update: Update, context: BetweenContext, part: str) -> str | int:
+    message = update.effective_message
+    assert message is not None and message.text
+    services = context.services
+    plan_id = _flow(context).get("id")
+    if not isinstance(plan_id, int):
+        return await _ask_cue(update, context)
+    plan = await store.get(services.db, plan_id, _person_id(context))
+    if plan is None:
+        return await _ask_cue(update, context)
+    if part == "cue":
+        cue = bare_cue(message.text, plan.locale)
+        changed = await store.rewrite(
+            services.db,
+            plan_id,
+            plan.user_id,
+            services.clock(),
+            cue=cue,
+            feeling=feeling_family(cue, plan.locale),
+        )
+    else:
+        response = bare_response(message.text, plan.locale)
+        changed = await store.rewrite(
+            services.db, plan_id, plan.user_id, services.clock(), response=response
+        )
+    if not changed:
+        return await _ask_cue(update, context)
+    return await _show_card(update, context, plan_id)
+
+
+async def back_tapped(update: Update, context: BetweenContext) -> str | int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    plan_id = _flow(context).get("id")
+    if not isinstance(plan_id, int) or not await store.get(
+        context.services.db, plan_id, _person_id(context)
+    ):
+        return await _ask_cue(update, context)
+    return await _show_card(update, context, plan_id)
+
+
+async def cancel_tapped(update: Update, context: BetweenContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    plan_id = _flow(context).get("id")
+    if isinstance(plan_id, int):
+        await store.discard(context.services.db, plan_id, _person_id(context))
+    context.memo.pop(MEMO, None)
+    await edit(query, context.t.gettext("Okay, nothing saved."))
+    mark_finished(context, query)
+    _log.info("plan cancelled user=%d", _person_id(context))
+    return ConversationHandler.END
+
+
+async def save_tapped(update: Update, context: BetweenContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    person_id = _person_id(context)
+    plan_id = _flow(context).get("id")
+    plan = await store.get(services.db, plan_id, person_id) if isinstance(plan_id, int) else None
+    if plan is None or not plan.response:
+        await query.answer()
+        context.memo.pop(MEMO, None)
+        return ConversationHandler.END
+    await store.save(services.db, plan.plan_id, person_id, services.clock())
+    await query.answer(context.t.gettext("Saved."))
+    context.memo.pop(MEMO, None)
+    saved = await store.get(services.db, plan.plan_id, person_id)
+    assert saved is not None
+    await edit(query, *(await _saved_view(context, saved)))
+    mark_finished(context, query)
+    _log.info("plan saved user=%d plan=%d", person_id, plan.plan_id)
+    return ConversationHandler.END
+
+
+async def _saved_view(context: BetweenContext, plan: Plan) -> tuple[str, Any]:
+    t = context.t
+    reminder = await reminders.of_plan(context.services.db, plan.plan_id)
+    lines = [t.gettext("Saved."), sentence(plan.cue, plan.response, plan.locale)]
+    lines += _comes_back(t, plan, reminder)
+    cue = time_cue(plan.cue, plan.locale)
+    if cue is not None and reminder is None:
+        lines.append(t.gettext("Your cue names a time. Would a reminder then help?"))
+    elif not plan.feeling:
+        lines.append(
+            t.gettext(
+                "If it is about a feeling, link it, and it will come back after a "
+                "check-in where you feel that."
+            )
+        )
+    return "\n\n".join(lines), keyboard(_view_rows(t, plan, reminder))
+
+
+def guarded(callback: Any, state: str) -> Any:
+    """A step of the flow: only its latest message is tapped, an idle flow has ended,
+    and nothing is kept without consent."""
+
+    async def run(update: Update, context: BetweenContext) -> str | int:
+        flow = context.memo.get(MEMO)
+        now = context.services.clock().timestamp()
+        query = update.callback_query
+        seen = flow.get("seen") if isinstance(flow, dict) else None
+        if not isinstance(seen, int | float) or now - seen > IDLE_TIMEOUT.total_seconds():
+            context.memo.pop(MEMO, None)
+            if query is not None:
+                await expired_button(update, context)
+            return ConversationHandler.END
+        assert isinstance(flow, dict)
+        if (
+            query is not None
+            and isinstance(query.message, Message)
+            and query.message.message_id != flow.get("msg")
+        ):
+            await query.answer(context.t.gettext("That button has expired."))
+            return state
+        person = context.person
+        if person is None or not person.has_consented:
+            context.memo.pop(MEMO, None)
+            return await _no_consent(update, context)
+        result: str | int = await callback(update, context)
+        return result
+
+    return run
+
+
+async def hint(update: Update, context: BetweenContext) -> str:
+    """Text that is not a plan while the card waits for a tap."""
+    plan_id = _flow(context).get("id")
+    plan = (
+        await store.get(context.services.db, plan_id, _person_id(context))
+        if isinstance(plan_id, int)
+        else None
+    )
+    t = context.t
+    if plan is None:
+        return CONFIRM
+    note = t.gettext("Please tap one of the buttons. Your plan is waiting below, not saved yet.")
+    message = await _reply(update, f"{note}\n\n{card_text(t, plan)}", card_rows(t))
+    _touch(context, msg=message.message_id)
+    return CONFIRM
+
+
+# --- /plans and a saved plan's buttons ----------------------------------------------------------
+
+
+async def _list(context: BetweenContext) -> tuple[str, list[list[Button]]]:
+    t = context.t
+    db = context.services.db
+    person_id = _person_id(context)
+    saved = await store.of_person(db, person_id)
+    new = (t.gettext("Write a new plan"), callbacks.pack(PREFIX, "new"))
+    if not saved:
+        text = t.gettext(
+            "You have no if-then plans yet. Write one as a message, for example: “If I "
+            "feel my chest tighten at work, then I will take three slow breaths.” Or "
+            "write one step by step."
+        )
+        return text, [[new]]
+    usage = await store.usage(db, person_id)
+    lines = [t.gettext("Your if-then plans:")]
+    for number, plan in enumerate(saved, start=1):
+        line = f"{number}. {sentence(plan.cue, plan.response, plan.locale, LISTED)}"
+        if plan.paused:
+            line += " " + t.gettext("(paused)")
+        used, shown = usage.get(plan.plan_id, (0, 0))
+        if shown:
+            line += "\n" + t.ngettext(
+                "Came back {n} time, used {used}.",
+                "Came back {n} times, used {used}.",
+                shown,
+                used=used,
+            )
+        lines.append(line)
+    active = sum(1 for plan in saved if not plan.paused)
+    if active > MANY:
+        lines.append(
+            t.ngettext(
+                "You have {n} active plan. A few tend to work better than many: you could "
+                "pause the ones you use least.",
+                "You have {n} active plans. A few tend to work better than many: you could "
+                "pause the ones you use least.",
+                active,
+            )
+        )
+    lines.append(t.gettext("Tap a number to pause, resume or delete a plan."))
+    numbers = [
+        (str(number), callbacks.pack(PREFIX, "v", str(plan.plan_id)))
+        for number, plan in enumerate(saved, start=1)
+    ]
+    return "\n\n".join(lines), [*in_rows(numbers, 5), [new]]
+
+
+async def plans_command(update: Update, context: BetweenContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    text, rows = await _list(context)
+    await message.reply_text(text, reply_markup=keyboard(rows))
+
+
+async def list_tapped(update: Update, context: BetweenContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    text, rows = await _list(context)
+    await edit(query, text, keyboard(rows))
+
+
+async def _owned(update: Update, context: BetweenContext) -> Plan | None:
+    """The saved plan a card button names, if it is the tapping person's."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    ident = int(query.data.split(":")[2])
+    plan = await store.get(context.services.db, ident, _person_id(context))
+    if plan is None or not plan.saved:
+        if is_double_tap(context, query):
+            await query.answer()
+        else:
+            await expired_button(update, context)
+        return None
+    return plan
+
+
+async def _show_view(update: Update, context: BetweenContext, plan: Plan) -> None:
+    query = update.callback_query
+    assert query is not None
+    db = context.services.db
+    reminder = await reminders.of_plan(db, plan.plan_id)
+    usage = await store.usage(db, plan.user_id)
+    text = view_text(context.t, plan, reminder, usage.get(plan.plan_id, (0, 0)))
+    await edit(query, text, keyboard(_view_rows(context.t, plan, reminder)))
+
+
+async def view_tapped(update: Update, context: BetweenContext) -> None:
+    plan = await _owned(update, context)
+    if plan is None:
+        return
+    await update.callback_query.answer()  # type: ignore[union-attr]
+    await _show_view(update, context, plan)
+
+
+async def pause_tapped(update: Update, context: BetweenContext, paused: bool) -> None:
+    plan = await _owned(update, context)
+    if plan is None:
+        return
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    await store.set_paused(services.db, plan.plan_id, plan.user_id, paused, services.clock())
+    await services.scheduler.refresh_person(plan.user_id)
+    await query.answer(context.t.gettext("Paused.") if paused else context.t.gettext("Resumed."))
+    _log.info(
+        "plan %s user=%d plan=%d", "paused" if paused else "resumed", plan.user_id, plan.plan_id
+    )
+    fresh = await store.get(services.db, plan.plan_id, plan.user_id)
+    if fresh is not None:
+        await _show_view(update, context, fresh)
+
+
+async def delete_tapped(update: Update, context: BetweenContext) -> None:
+    plan = await _owned(update, context)
+    if plan is None:
+        return
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    t = context.t
+    ident = str(plan.plan_id)
+    text = "\n\n".join(
+        [
+            sentence(plan.cue, plan.response, plan.locale),
+            t.gettext("Delete this plan? The record of when you used it goes with it."),
+        ]
+    )
+    rows = [
+        [
+            (t.gettext("Yes, delete it"), callbacks.pack(PREFIX, "delok", ident)),
+            (t.gettext("Keep it"), callbacks.pack(PREFIX, "v", ident)),
+        ]
+    ]
+    await edit(query, text, keyboard(rows))
+
+
+async def delete_confirmed(update: Update, context: BetweenContext) -> None:
+    plan = await _owned(update, context)
+    if plan is None:
+        return
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    await store.delete(services.db, plan.plan_id, plan.user_id)
+    await services.scheduler.refresh_person(plan.user_id)
+    await query.answer()
+    t = context.t
+    await edit(
+        query,
+        t.gettext("Deleted."),
+        keyboard([[(t.gettext("Your plans"), callbacks.pack(PREFIX, "list"))]]),
+    )
+    mark_finished(context, query)
+    _log.info("plan deleted user=%d plan=%d", plan.user_id, plan.plan_id)
+
+
+async def reminder_tapped(update: Update, context: BetweenContext, on: bool) -> None:
+    plan = await _owned(update, context)
+    if plan is None:
+        return
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    cue = time_cue(plan.cue, plan.locale)
+    slot = _slot(cue) if on and cue is not None else None
+    await reminders.set_for_plan(
+        services.db, user_id=plan.user_id, plan_id=plan.plan_id, slot=slot, now=services.clock()
+    )
+    await services.scheduler.refresh_person(plan.user_id)
+    t = context.t
+    if slot is not None and cue is not None:
+        await query.answer(
+            t.gettext("I'll remind you {when}.", when=when_text(t, cue.weekdays, cue.at))
+        )
+    else:
+        await query.answer(t.gettext("No reminder for this plan."))
+    _log.info(
+        "plan reminder %s user=%d plan=%d", "on" if slot else "off", plan.user_id, plan.plan_id
+    )
+    await _show_view(update, context, plan)
+
+
+async def feelings_tapped(update: Update, context: BetweenContext) -> None:
+    plan = await _owned(update, context)
+    if plan is None:
+        return
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    t = context.t
+    ident = str(plan.plan_id)
+    families = [
+        (family_name(t, core), callbacks.pack(PREFIX, "fl", ident, core)) for core in wheel().cores
+    ]
+    rows = [
+        *in_rows(families, 2),
+        [(t.gettext("Not about a feeling"), callbacks.pack(PREFIX, "fl", ident, NO_FEELING))],
+    ]
+    text = "\n\n".join(
+        [
+            sentence(plan.cue, plan.response, plan.locale),
+            t.gettext(
+                "Which feeling is this plan for? It will come back after a check-in in "
+                "that part of the wheel."
+            ),
+        ]
+    )
+    await edit(query, text, keyboard(rows))
+
+
+async def feeling_chosen(update: Update, context: BetweenContext) -> None:
+    plan = await _owned(update, context)
+    if plan is None:
+        return
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    family = query.data.split(":")[3]
+    services = context.services
+    chosen = None if family == NO_FEELING else family
+    await store.set_feeling(services.db, plan.plan_id, plan.user_id, chosen, services.clock())
+    await query.answer()
+    _log.info("plan feeling linked user=%d plan=%d", plan.user_id, plan.plan_id)
+    fresh = await store.get(services.db, plan.plan_id, plan.user_id)
+    if fresh is not None:
+        await _show_view(update, context, fresh)
+
+
+# --- brought back: after a check-in, or by its reminder -------------------------------------
+
+
+def _use_rows(t: Translator, use_id: int) -> list[list[Button]]:
+    ident = str(use_id)
+    return [
+        [
+            (t.gettext("I used it"), callbacks.pack(PREFIX, "u", ident, store.USED)),
+            (t.gettext("Not now"), callbacks.pack(PREFIX, "u", ident, "not")),
+        ]
+    ]
+
+
+async def after_checkin(update: Update, context: BetweenContext, row: checkins.CheckIn) -> None:
+    """Right after a check-in: the person's latest active plan for that feeling family."""
+    person = context.person
+    if person is None:
+        return
+    place = wheel().place(row.place)
+    if place is None:
+        return
+    services = context.services
+    found = await store.active_for_feeling(services.db, person.user_id, place.family)
+    if not found:
+        return
+    plan = found[0]
+    use_id = await store.shown(
+        services.db,
+        plan.plan_id,
+        person.user_id,
+        source=store.FROM_CHECKIN,
+        now=services.clock(),
+        checkin_id=row.id,
+    )
+    t = context.t
+    text = "\n\n".join(
+        [
+            t.gettext("You made a plan for a moment like this one:"),
+            sentence(plan.cue, plan.response, plan.locale),
+        ]
+    )
+    await _reply(update, text, _use_rows(t, use_id))
+    _log.info("plan shown after check-in user=%d plan=%d", person.user_id, plan.plan_id)
+
+
+async def render(services: Services, delivery: Delivery, occasion: str) -> Outgoing | None:
+    """A plan's reminder, or None when the plan is gone or paused. No follow-up."""
+    if occasion not in (FIRST, RETRY) or delivery.plan_id is None:
+        return None
+    plan = await store.get(services.db, delivery.plan_id, delivery.user_id)
+    person = await users.get(services.db, delivery.user_id)
+    if plan is None or plan.paused or not plan.saved or person is None:
+        return None
+    use = await store.use_of_delivery(services.db, delivery.delivery_id)
+    use_id = (
+        use.use_id
+        if use is not None
+        else await store.shown(
+            services.db,
+            plan.plan_id,
+            plan.user_id,
+            source=store.FROM_REMINDER,
+            now=services.clock(),
+            delivery_id=delivery.delivery_id,
+        )
+    )
+    t = person_translator(services, person)
+    text = "\n\n".join(
+        [t.gettext("Your plan for this moment:"), sentence(plan.cue, plan.response, plan.locale)]
+    )
+    return Outgoing(text, keyboard(_use_rows(t, use_id)))
+
+
+def register_renderers(application: Any, scheduler: Scheduler) -> None:
+    services = application.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
+    scheduler.register(reminders.PLAN, partial(render, services))
+
+
+async def use_answered(update: Update, context: BetweenContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _prefix, _action, ident, value = query.data.split(":")
+    services = context.services
+    person_id = _person_id(context)
+    use = await store.get_use(services.db, int(ident), person_id)
+    if use is None:
+        await expired_button(update, context)
+        return
+    plan = await store.get(services.db, use.plan_id, person_id)
+    answer = store.USED if value == store.USED else store.NOT_NOW
+    stored = await store.answer(services.db, use.use_id, person_id, answer, services.clock())
+    await query.answer()
+    if not stored:
+        return  # answered already: a double tap changes nothing
+    t = context.t
+    lines = [sentence(plan.cue, plan.response, plan.locale)] if plan else []
+    if answer == store.USED:
+        lines.append(t.gettext("Noted: you used your plan. Each time counts."))
+    else:
+        lines.append(t.gettext("That's okay. It will be here next time."))
+    await edit(query, "\n\n".join(lines))
+    _log.info("plan use answered user=%d use=%d answer=%s", person_id, use.use_id, answer)
+
+
+# --- wiring ------------------------------------------------------------------------------------
+
+
+class _PlanShaped(filters.MessageFilter):
+    """A typed message that reads as an if-then plan in a supported language."""
+
+    def filter(self, message: Message) -> bool:
+        text = message.text
+        return bool(text) and parse_plan(text or "") is not None
+
+
+PLAN_SHAPED = _PlanShaped(name="plan_shaped")
+
+
+def conversation() -> ConversationHandler[BetweenContext]:
+    Tap = CallbackQueryHandler[BetweenContext, object]
+    Text = MessageHandler[BetweenContext, object]
+    typed = PRIVATE & filters.TEXT & ~filters.COMMAND
+    swallow = ignore_taps(rf"^{PREFIX}:(save|ec|er|x|back)\Z")
+
+    def p(action: str) -> str:
+        return callbacks.pattern(f"{PREFIX}:{action}")
+
+    cancel = Tap(guarded(cancel_tapped, CONFIRM), pattern=p("x"))
+    return ConversationHandler(
+        entry_points=[
+            CommandHandler("plan", plan_command, filters=PRIVATE),
+            Tap(new_tapped, pattern=p("new")),
+            Text(typed & PLAN_SHAPED, written),
+        ],
+        states={
+            CONFIRM: [
+                Tap(guarded(save_tapped, CONFIRM), pattern=p("save")),
+                Tap(guarded(edit_tapped, CONFIRM), pattern=callbacks.pattern(PREFIX, ["ec", "er"])),
+                cancel,
+                Text(typed & ~PLAN_SHAPED, guarded(hint, CONFIRM)),
+                swallow,
+            ],
+            CUE: [Text(typed, guarded(cue_written, CUE)), cancel, swallow],
+            RESPONSE: [Text(typed, guarded(response_written, RESPONSE)), cancel, swallow],
+            EDIT_CUE: [
+                Text(typed, guarded(partial(part_rewritten, part="cue"), EDIT_CUE)),
+                Tap(guarded(back_tapped, EDIT_CUE), pattern=p("back")),
+                swallow,
+            ],
+            EDIT_RESPONSE: [
+                Text(typed, guarded(partial(part_rewritten, part="response"), EDIT_RESPONSE)),
+                Tap(guarded(back_tapped, EDIT_RESPONSE), pattern=p("back")),
+                swallow,
+            ],
+        },
+        fallbacks=[],
+        conversation_timeout=IDLE_TIMEOUT,
+        name=NAME,
+        persistent=True,
+        allow_reentry=True,
+    )
+
+
+def handlers() -> list[BaseHandler[Update, BetweenContext, Any]]:
+    """/plans and a saved plan's buttons (the flow itself is `conversation()`)."""
+    Tap = CallbackQueryHandler[BetweenContext, None]
+
+    def with_id(action: str) -> str:
+        return rf"^{PREFIX}:{action}:{ID}\Z"
+
+    families = "|".join([*wheel().cores, NO_FEELING])
+    return [
+        CommandHandler("plans", plans_command, filters=PRIVATE),
+        Tap(list_tapped, pattern=callbacks.pattern(f"{PREFIX}:list")),
+        Tap(view_tapped, pattern=with_id("v")),
+        Tap(partial(pause_tapped, paused=True), pattern=with_id("pause")),
+        Tap(partial(pause_tapped, paused=False), pattern=with_id("resume")),
+        Tap(delete_tapped, pattern=with_id("del")),
+        Tap(delete_confirmed, pattern=with_id("delok")),
+        Tap(partial(reminder_tapped, on=True), pattern=with_id("rem")),
+        Tap(partial(reminder_tapped, on=False), pattern=with_id("remoff")),
+        Tap(feelings_tapped, pattern=with_id("lf")),
+        Tap(feeling_chosen, pattern=rf"^{PREFIX}:fl:{ID}:({families})\Z"),
+        Tap(use_answered, pattern=rf"^{PREFIX}:u:{ID}:({store.USED}|not)\Z"),
+    ]
