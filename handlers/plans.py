@@ -21,7 +21,6 @@ from functools import partial
 from html import escape
 from typing import Any
 
-from bot.plan_coach import TimeCue, feeling_family, time_cue, vague_cue, vague_response
 from telegram import Message, Update
 from telegram.ext import (
     BaseHandler,
@@ -36,6 +35,7 @@ from bot import callbacks
 from bot.context import BetweenContext
 from bot.i18n import Translator, translator
 from bot.nudging import Slot
+from bot.plan_coach import TimeCue, feeling_family, time_cue, vague_cue, vague_response
 from bot.plans import LOCALES, bare_cue, bare_response, parse_plan, parse_plan_in
 from bot.scheduler import FIRST, RETRY, Outgoing, Scheduler
 from bot.services import SERVICES_KEY, Services
