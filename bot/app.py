@@ -138,13 +138,16 @@ def register(application: BetweenApplication) -> None:
             safetyplan.conversation(),
             checkin.conversation(),
         ]
-        plan_flow = plans.conversation()
+        # First in the features' group: while its question is the latest one asked, the
+        # typed words are the plan's (the flow's own filter knows when they are not).
+        plan_steps = plans.conversation(application)
     for group_handler in safety.group_handlers():
         application.add_handler(group_handler, group=GROUPS_GROUP)
     for handler in common.first_handlers():
         application.add_handler(handler, group=PERSON_GROUP)
     for safety_handler in safety.handlers(write_plan_part=safetyplan.write_part):
         application.add_handler(safety_handler, group=SAFETY_GROUP)
+    application.add_handler(plan_steps)
     for conversation in conversations:
         application.add_handler(conversation)
     for feature_handler in [*settings.handlers(), common.help_handler()]:
@@ -155,7 +158,6 @@ def register(application: BetweenApplication) -> None:
         application.add_handler(nudge_handler)
     # After every flow that waits for text: a plan-shaped message in the middle of one
     # belongs to that flow.
-    application.add_handler(plan_flow)
     for plan_handler in plans.handlers():
         application.add_handler(plan_handler)
     for stale in checkin.handlers():

@@ -356,7 +356,7 @@ def feeling_family(cue: str, locale: str) -> str | None:
     """The wheel family ("fearful", "angry"...) of the first feeling the cue names."""
     _lang(locale)
     place = _feeling(cue, locale)
-    return place.family if place else None
+    return place.family if place is not None and place.id not in _CATCH_ALL else None
 
 
 def vague_cue(cue: str, locale: str) -> bool:

@@ -55,6 +55,10 @@ Button = tuple[str, str]
 # Set by a flow to a timestamp until which the text it awaits is kept even when it is a
 # crisis message (handlers.safety.keeps_text); any command or other flow's button ends it.
 KEEPS_TEXT = "keeps_text_until"
+# Set by a flow whose question now waits for typed words, as [its button prefix, its
+# command]: the words are that flow's until the person moves on (another command, or
+# another flow's button), which ends the claim (handlers/plans.py reads it).
+TEXT_FOR = "text_for"
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
@@ -109,6 +113,9 @@ async def resolve_person(update: Update, context: BetweenContext) -> None:
         await services.scheduler.refresh_person(user.id)
     if KEEPS_TEXT in context.memo and _leaves_a_flow(update):
         context.memo.pop(KEEPS_TEXT, None)
+    claim = context.memo.get(TEXT_FOR)
+    if claim and _moves_on_from(update, claim):
+        context.memo.pop(TEXT_FOR, None)
     context.t = translator(
         resolve_locale(person.locale, user.language_code, services.settings.default_locale)
     )
@@ -120,6 +127,21 @@ def _leaves_a_flow(update: Update) -> bool:
     if query is not None:
         return not (query.data or "").startswith("ci:")
     return bool(message is not None and message.text and message.text.startswith("/"))
+
+
+def _moves_on_from(update: Update, claim: object) -> bool:
+    """A command other than the flow's own, or a tap on another flow's button."""
+    if not isinstance(claim, list | tuple) or len(claim) != 2:
+        return True
+    prefix, command = claim
+    message, query = update.effective_message, update.callback_query
+    if query is not None:
+        return not (query.data or "").startswith(f"{prefix}:")
+    text = message.text if message is not None else None
+    if not text or not text.startswith("/"):
+        return False
+    name = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
+    return bool(name != command)
 
 
 async def flush_persistence(update: Update, context: BetweenContext) -> None:

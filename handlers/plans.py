@@ -16,7 +16,8 @@ person who taps.
 from __future__ import annotations
 
 import logging
-from datetime import time, timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime, time, timedelta
 from functools import partial
 from html import escape
 from typing import Any
@@ -47,10 +48,10 @@ from content.wheel import FEELING_CONTEXT, wheel
 from handlers.cards import clip, days_text, time_text
 from handlers.common import (
     PRIVATE,
+    TEXT_FOR,
     Button,
     edit,
     expired_button,
-    ignore_taps,
     in_rows,
     is_double_tap,
     keyboard,
@@ -74,7 +75,8 @@ CONFIRM, CUE, RESPONSE, EDIT_CUE, EDIT_RESPONSE = (
 # More active plans than this, and the list suggests keeping a few.
 MANY = 3
 SHOWN = 1000  # characters of each part shown on a card (stored whole)
-LISTED = 200  # characters of each part in the list
+LISTED = 160  # characters of each part in the list
+PAGE = 8  # plans on one page of the list: 8 × 2 × 160 characters fit in a message
 ID = r"(\d{1,12})"
 NO_FEELING = "none"
 
@@ -148,14 +150,15 @@ def card_text(t: Translator, plan: Plan) -> str:
     return "\n\n".join(lines)
 
 
-def card_rows(t: Translator) -> list[list[Button]]:
+def card_rows(t: Translator, plan_id: int) -> list[list[Button]]:
+    ident = str(plan_id)
     return [
-        [(t.gettext("Save"), callbacks.pack(PREFIX, "save"))],
+        [(t.gettext("Save"), callbacks.pack(PREFIX, "save", ident))],
         [
-            (t.gettext("Change the “if”"), callbacks.pack(PREFIX, "ec")),
-            (t.gettext("Change the “then”"), callbacks.pack(PREFIX, "er")),
+            (t.gettext("Change the “if”"), callbacks.pack(PREFIX, "ec", ident)),
+            (t.gettext("Change the “then”"), callbacks.pack(PREFIX, "er", ident)),
         ],
-        [(t.gettext("Cancel"), callbacks.pack(PREFIX, "x"))],
+        [(t.gettext("Cancel"), callbacks.pack(PREFIX, "x", ident))],
     ]
 
 
@@ -219,6 +222,14 @@ def view_text(
 
 
 # --- the flow: by message, or /plan step by step ----------------------------------------------
+#
+# A plan's card and its buttons carry the draft's id and work without a conversation
+# state: Save on a card still works after a restart or an hour later. Only the steps that
+# wait for typed words (the cue, the response, or a part written again) are a
+# conversation, the first handler of the features' group (bot/app.py): while one of them
+# is the latest question asked, the words are the plan's and no other flow takes them;
+# once the person has moved on (another command, another flow's button: see
+# handlers/common.TEXT_FOR) or an hour has passed, its filter lets the words through.
 
 
 def _person_id(context: BetweenContext) -> int:
@@ -234,10 +245,27 @@ def _flow(context: BetweenContext) -> dict[str, Any]:
     return flow
 
 
-def _touch(context: BetweenContext, **values: Any) -> None:
+def _await_text(context: BetweenContext, state: str, **values: Any) -> None:
+    """The plan's question now waits for typed words."""
     flow = _flow(context)
-    flow["seen"] = context.services.clock().timestamp()
-    flow.update(values)
+    flow.update(values, state=state, seen=context.services.clock().timestamp())
+    context.memo[TEXT_FOR] = [PREFIX, "plan"]
+
+
+def _end_flow(context: BetweenContext) -> None:
+    context.memo.pop(MEMO, None)
+    if (context.memo.get(TEXT_FOR) or [None])[0] == PREFIX:
+        context.memo.pop(TEXT_FOR, None)
+
+
+def waiting(memo: Mapping[Any, Any], state: str, now: float) -> bool:
+    """Whether this step's question is still the one the person's words answer."""
+    flow = memo.get(MEMO)
+    if not isinstance(flow, dict) or flow.get("state") != state:
+        return False
+    seen = flow.get("seen")
+    fresh = isinstance(seen, int | float) and now - seen <= IDLE_TIMEOUT.total_seconds()
+    return fresh and (memo.get(TEXT_FOR) or [None])[0] == PREFIX
 
 
 async def _reply(update: Update, text: str, rows: list[list[Button]] | None = None) -> Message:
@@ -247,7 +275,7 @@ async def _reply(update: Update, text: str, rows: list[list[Button]] | None = No
     return await target.reply_text(text, reply_markup=keyboard(rows) if rows else None)
 
 
-async def _no_consent(update: Update, context: BetweenContext) -> int:
+async def _no_consent(update: Update, context: BetweenContext) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer()
     await _reply(
@@ -258,10 +286,13 @@ async def _no_consent(update: Update, context: BetweenContext) -> int:
             "like."
         ),
     )
-    return ConversationHandler.END
 
 
-def _locale_of(text: str, context: BetweenContext) -> tuple[str, str, str] | None:
+def _consented(context: BetweenContext) -> bool:
+    return context.person is not None and context.person.has_consented
+
+
+def _read(text: str, context: BetweenContext) -> tuple[str, str, str] | None:
     """(cue, response, locale) of a plan-shaped text: read in the person's language
     first, then in any."""
     own = context.t.locale
@@ -270,23 +301,21 @@ def _locale_of(text: str, context: BetweenContext) -> tuple[str, str, str] | Non
     return (plan.cue, plan.response, plan.locale) if plan else None
 
 
-async def _show_card(update: Update, context: BetweenContext, plan_id: int) -> str:
-    plan = await store.get(context.services.db, plan_id, _person_id(context))
-    assert plan is not None
+async def _show_card(update: Update, context: BetweenContext, plan: Plan) -> None:
+    """The draft shown back, with Save / Change / Cancel: the tapped message edited in
+    place, or a new message after typed words."""
     t = context.t
+    text, markup = card_text(t, plan), keyboard(card_rows(t, plan.plan_id))
     query = update.callback_query
     if query is not None and isinstance(query.message, Message):
-        await edit(query, card_text(t, plan), keyboard(card_rows(t)))
-        message_id = query.message.message_id
+        await edit(query, text, markup)
     else:
-        message_id = (await _reply(update, card_text(t, plan), card_rows(t))).message_id
-    _touch(context, id=plan_id, msg=message_id, state=CONFIRM)
-    return CONFIRM
+        await _reply(update, text, card_rows(t, plan.plan_id))
 
 
 async def _draft(
     update: Update, context: BetweenContext, cue: str, response: str, locale: str
-) -> str:
+) -> None:
     services = context.services
     person_id = _person_id(context)
     plan_id = await store.draft(
@@ -298,22 +327,24 @@ async def _draft(
         feeling=feeling_family(cue, locale),
         now=services.clock(),
     )
+    _end_flow(context)
     _log.info("plan drafted user=%d plan=%d", person_id, plan_id)
-    return await _show_card(update, context, plan_id)
+    plan = await store.get(services.db, plan_id, person_id)
+    assert plan is not None
+    await _show_card(update, context, plan)
 
 
-async def written(update: Update, context: BetweenContext) -> str | int:
-    """A plain message shaped as an if-then plan."""
+async def written(update: Update, context: BetweenContext) -> None:
+    """A plain message shaped as an if-then plan, that no flow was waiting for."""
     message = update.effective_message
-    person = context.person
-    if message is None or not message.text or person is None:
-        return ConversationHandler.END
-    if not person.has_consented:
-        return await _no_consent(update, context)
-    parsed = _locale_of(message.text, context)
-    if parsed is None:  # the filter saw a plan; be safe all the same
-        return ConversationHandler.END
-    return await _draft(update, context, *parsed)
+    if message is None or not message.text or context.person is None:
+        return
+    if not _consented(context):
+        await _no_consent(update, context)
+        return
+    parsed = _read(message.text, context)
+    if parsed is not None:
+        await _draft(update, context, *parsed)
 
 
 async def _ask_cue(update: Update, context: BetweenContext, intro: str | None = None) -> str:
@@ -326,68 +357,79 @@ async def _ask_cue(update: Update, context: BetweenContext, intro: str | None = 
             "feeling. For example: “I feel my chest tighten at work”."
         )
     )
-    rows = [[(t.gettext("Cancel"), callbacks.pack(PREFIX, "x"))]]
-    message = await _reply(update, "\n\n".join(lines), rows)
-    _touch(context, id=None, msg=message.message_id, state=CUE)
+    rows = [[(t.gettext("Cancel"), callbacks.pack(PREFIX, "x", "0"))]]
+    await _reply(update, "\n\n".join(lines), rows)
+    _await_text(context, CUE, id=None)
     return CUE
 
 
-async def plan_command(update: Update, context: BetweenContext) -> str | int:
+async def plan_command(update: Update, context: BetweenContext) -> object:
     """/plan with a plan after it, or alone to write one step by step."""
-    person = context.person
-    assert person is not None
-    if not person.has_consented:
-        return await _no_consent(update, context)
+    if not _consented(context):
+        _end_flow(context)
+        await _no_consent(update, context)
+        return ConversationHandler.END
     message = update.effective_message
     # Everything after the command, as written (line breaks and spacing kept).
     parts = (message.text or "").split(maxsplit=1) if message is not None else []
     text = parts[1].strip() if len(parts) > 1 else ""
-    if text:
-        parsed = _locale_of(text, context)
-        if parsed is not None:
-            return await _draft(update, context, *parsed)
-        return await _ask_cue(
-            update,
-            context,
-            context.t.gettext(
-                "I couldn't find an “if” and a “then” in that, so let's write it step by step."
-            ),
-        )
-    return await _ask_cue(update, context)
+    if not text:
+        return await _ask_cue(update, context)
+    parsed = _read(text, context)
+    if parsed is not None:
+        await _draft(update, context, *parsed)
+        return ConversationHandler.END
+    intro = context.t.gettext(
+        "I couldn't find an “if” and a “then” in that, so let's write it step by step."
+    )
+    return await _ask_cue(update, context, intro)
 
 
-async def new_tapped(update: Update, context: BetweenContext) -> str | int:
+async def new_tapped(update: Update, context: BetweenContext) -> object:
     query = update.callback_query
     assert query is not None
+    if not _consented(context):
+        _end_flow(context)
+        await _no_consent(update, context)
+        return ConversationHandler.END
     await query.answer()
-    person = context.person
-    assert person is not None
-    if not person.has_consented:
-        return await _no_consent(update, context)
     return await _ask_cue(update, context)
 
 
-async def cue_written(update: Update, context: BetweenContext) -> str:
+def step(callback: Any) -> Any:
+    """A step waiting for typed words (its filter has checked that the question is still
+    the one being answered); nothing is kept once consent is withdrawn."""
+
+    async def run(update: Update, context: BetweenContext) -> object:
+        if not _consented(context):
+            _end_flow(context)
+            await _no_consent(update, context)
+            return ConversationHandler.END
+        return await callback(update, context)
+
+    return run
+
+
+async def cue_written(update: Update, context: BetweenContext) -> object:
     message = update.effective_message
     assert message is not None and message.text
+    whole = _read(message.text, context)
+    if whole is not None:  # a whole plan where the "if" was asked: taken as it is
+        await _draft(update, context, *whole)
+        return ConversationHandler.END
     services = context.services
     person_id = _person_id(context)
     locale = context.t.locale if context.t.locale in LOCALES else "en"
     cue = bare_cue(message.text, locale)
-    feeling = feeling_family(cue, locale)
-    plan_id = _flow(context).get("id")
-    if not isinstance(plan_id, int) or not await store.rewrite(
-        services.db, plan_id, person_id, services.clock(), cue=cue, feeling=feeling
-    ):
-        plan_id = await store.draft(
-            services.db,
-            person_id,
-            cue=cue,
-            response="",
-            locale=locale,
-            feeling=feeling,
-            now=services.clock(),
-        )
+    plan_id = await store.draft(
+        services.db,
+        person_id,
+        cue=cue,
+        response="",
+        locale=locale,
+        feeling=feeling_family(cue, locale),
+        now=services.clock(),
+    )
     t = context.t
     lines = [
         t.gettext(
@@ -398,78 +440,93 @@ async def cue_written(update: Update, context: BetweenContext) -> str:
     idea = suggestion(t, cue, "", locale)
     if idea:
         lines.insert(0, idea)
-    rows = [[(t.gettext("Cancel"), callbacks.pack(PREFIX, "x"))]]
-    sent = await _reply(update, "\n\n".join(lines), rows)
-    _touch(context, id=plan_id, msg=sent.message_id, state=RESPONSE)
+    rows = [[(t.gettext("Cancel"), callbacks.pack(PREFIX, "x", str(plan_id)))]]
+    await _reply(update, "\n\n".join(lines), rows)
+    _await_text(context, RESPONSE, id=plan_id)
     return RESPONSE
 
 
-async def response_written(update: Update, context: BetweenContext) -> str | int:
+async def response_written(update: Update, context: BetweenContext) -> object:
     message = update.effective_message
     assert message is not None and message.text
+    whole = _read(message.text, context)
+    if whole is not None:  # a whole plan where the "then" was asked: taken as it is
+        await _draft(update, context, *whole)
+        return ConversationHandler.END
     services = context.services
+    person_id = _person_id(context)
     plan_id = _flow(context).get("id")
+    response = bare_response(message.text, context.t.locale)
     if not isinstance(plan_id, int) or not await store.rewrite(
-        services.db,
-        plan_id,
-        _person_id(context),
-        services.clock(),
-        response=bare_response(message.text, context.t.locale),
+        services.db, plan_id, person_id, services.clock(), response=response
     ):
         return await _ask_cue(update, context)
-    return await _show_card(update, context, plan_id)
+    plan = await store.get(services.db, plan_id, person_id)
+    assert plan is not None
+    _end_flow(context)
+    await _show_card(update, context, plan)
+    return ConversationHandler.END
 
 
-async def edit_tapped(update: Update, context: BetweenContext) -> str:
+async def _draft_of(update: Update, context: BetweenContext) -> Plan | None:
+    """The unsaved draft a card button names, if it is the tapping person's. A button
+    on a card already saved (a double tap) is answered quietly; one whose draft was
+    cancelled or replaced by a newer plan gets the gentle "expired"."""
     query = update.callback_query
     assert query is not None and query.data is not None
+    ident = int(query.data.split(":")[2])
+    plan = await store.get(context.services.db, ident, _person_id(context))
+    if plan is not None and not plan.saved:
+        return plan
+    if plan is not None or is_double_tap(context, query):
+        await query.answer()
+    else:
+        await expired_button(update, context)
+    return None
+
+
+async def edit_tapped(update: Update, context: BetweenContext) -> object:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not _consented(context):
+        _end_flow(context)
+        await _no_consent(update, context)
+        return ConversationHandler.END
+    plan = await _draft_of(update, context)
+    if plan is None:
+        return ConversationHandler.END
     await query.answer()
     t = context.t
-    which = callbacks.field(query.data, PREFIX)
-    plan_id = _flow(context).get("id")
-    plan = (
-        await store.get(context.services.db, plan_id, _person_id(context))
-        if isinstance(plan_id, int)
-        else None
-    )
-    if plan is None:
-        return await _ask_cue(update, context)
+    which = query.data.split(":")[1]
     if which == "ec":
         ask = t.gettext("Write the “if” part again: the moment the plan is for.")
-        now_reads = plan.cue
     else:
         ask = t.gettext("Write the “then” part again: what you will do.")
-        now_reads = plan.response
-    text = "\n\n".join(
-        [
-            sentence(plan.cue, plan.response, plan.locale),
-            t.gettext("Now it reads: {part}", part=f"<i>{escape(clip(now_reads, SHOWN))}</i>"),
-            ask,
-        ]
-    )
-    await edit(
-        query, text, keyboard([[(t.gettext("Keep it as it is"), callbacks.pack(PREFIX, "back"))]])
-    )
+    text = "\n\n".join([sentence(plan.cue, plan.response, plan.locale), ask])
+    back = (t.gettext("Keep it as it is"), callbacks.pack(PREFIX, "back", str(plan.plan_id)))
+    await edit(query, text, keyboard([[back]]))
     state = EDIT_CUE if which == "ec" else EDIT_RESPONSE
-    _touch(context, state=state)
+    _await_text(context, state, id=plan.plan_id)
     return state
 
 
-async def part_rewritten(update: Update, context: BetweenContext, part: str) -> str | int:
+async def part_rewritten(update: Update, context: BetweenContext, part: str) -> object:
     message = update.effective_message
     assert message is not None and message.text
     services = context.services
     plan_id = _flow(context).get("id")
-    if not isinstance(plan_id, int):
-        return await _ask_cue(update, context)
-    plan = await store.get(services.db, plan_id, _person_id(context))
-    if plan is None:
+    plan = (
+        await store.get(services.db, plan_id, _person_id(context))
+        if isinstance(plan_id, int)
+        else None
+    )
+    if plan is None or plan.saved:
         return await _ask_cue(update, context)
     if part == "cue":
         cue = bare_cue(message.text, plan.locale)
-        changed = await store.rewrite(
+        await store.rewrite(
             services.db,
-            plan_id,
+            plan.plan_id,
             plan.user_id,
             services.clock(),
             cue=cue,
@@ -477,60 +534,76 @@ async def part_rewritten(update: Update, context: BetweenContext, part: str) -> 
         )
     else:
         response = bare_response(message.text, plan.locale)
-        changed = await store.rewrite(
-            services.db, plan_id, plan.user_id, services.clock(), response=response
+        await store.rewrite(
+            services.db, plan.plan_id, plan.user_id, services.clock(), response=response
         )
-    if not changed:
-        return await _ask_cue(update, context)
-    return await _show_card(update, context, plan_id)
+    fresh = await store.get(services.db, plan.plan_id, plan.user_id)
+    assert fresh is not None
+    _end_flow(context)
+    await _show_card(update, context, fresh)
+    return ConversationHandler.END
 
 
-async def back_tapped(update: Update, context: BetweenContext) -> str | int:
+async def back_tapped(update: Update, context: BetweenContext) -> object:
+    """Keep it as it is: the card again, in place."""
+    plan = await _draft_of(update, context)
+    _end_flow(context)
+    if plan is not None:
+        assert update.callback_query is not None
+        await update.callback_query.answer()
+        await _show_card(update, context, plan)
+    return ConversationHandler.END
+
+
+async def cancel_tapped(update: Update, context: BetweenContext) -> object:
+    """Cancel on a card or a step: the draft (if any) is deleted, nothing is kept."""
     query = update.callback_query
-    assert query is not None
+    assert query is not None and query.data is not None
+    ident = int(query.data.split(":")[2])
+    flow = context.memo.get(MEMO)
+    current = isinstance(flow, dict) and flow.get("id") == (ident or None)
+    discarded = ident > 0 and await store.discard(context.services.db, ident, _person_id(context))
+    if not (discarded or current):
+        # A saved plan's old card, a replaced draft, or a second tap on Cancel.
+        await _draft_of(update, context)
+        return None  # a step in progress stays where it was
+    _end_flow(context)
     await query.answer()
-    plan_id = _flow(context).get("id")
-    if not isinstance(plan_id, int) or not await store.get(
-        context.services.db, plan_id, _person_id(context)
-    ):
-        return await _ask_cue(update, context)
-    return await _show_card(update, context, plan_id)
-
-
-async def cancel_tapped(update: Update, context: BetweenContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    plan_id = _flow(context).get("id")
-    if isinstance(plan_id, int):
-        await store.discard(context.services.db, plan_id, _person_id(context))
-    context.memo.pop(MEMO, None)
     await edit(query, context.t.gettext("Okay, nothing saved."))
     mark_finished(context, query)
     _log.info("plan cancelled user=%d", _person_id(context))
     return ConversationHandler.END
 
 
-async def save_tapped(update: Update, context: BetweenContext) -> int:
+async def save_tapped(update: Update, context: BetweenContext) -> None:
     query = update.callback_query
     assert query is not None
+    if not _consented(context):
+        await _no_consent(update, context)
+        return
+    plan = await _draft_of(update, context)
+    if plan is None:
+        return
     services = context.services
-    person_id = _person_id(context)
-    plan_id = _flow(context).get("id")
-    plan = await store.get(services.db, plan_id, person_id) if isinstance(plan_id, int) else None
-    if plan is None or not plan.response:
+    if not plan.response:  # a step-by-step plan left before its "then"
         await query.answer()
-        context.memo.pop(MEMO, None)
-        return ConversationHandler.END
-    await store.save(services.db, plan.plan_id, person_id, services.clock())
+        _await_text(context, RESPONSE, id=plan.plan_id)
+        await _reply(
+            update,
+            context.t.gettext(
+                "And <b>then</b>? One small thing you will do, that takes a couple of "
+                "minutes. For example: “I will take three slow breaths”."
+            ),
+        )
+        return
+    await store.save(services.db, plan.plan_id, plan.user_id, services.clock())
     await query.answer(context.t.gettext("Saved."))
-    context.memo.pop(MEMO, None)
-    saved = await store.get(services.db, plan.plan_id, person_id)
+    _end_flow(context)
+    saved = await store.get(services.db, plan.plan_id, plan.user_id)
     assert saved is not None
     await edit(query, *(await _saved_view(context, saved)))
     mark_finished(context, query)
-    _log.info("plan saved user=%d plan=%d", person_id, plan.plan_id)
-    return ConversationHandler.END
+    _log.info("plan saved user=%d plan=%d", plan.user_id, plan.plan_id)
 
 
 async def _saved_view(context: BetweenContext, plan: Plan) -> tuple[str, Any]:
@@ -551,59 +624,12 @@ async def _saved_view(context: BetweenContext, plan: Plan) -> tuple[str, Any]:
     return "\n\n".join(lines), keyboard(_view_rows(t, plan, reminder))
 
 
-def guarded(callback: Any, state: str) -> Any:
-    """A step of the flow: only its latest message is tapped, an idle flow has ended,
-    and nothing is kept without consent."""
-
-    async def run(update: Update, context: BetweenContext) -> str | int:
-        flow = context.memo.get(MEMO)
-        now = context.services.clock().timestamp()
-        query = update.callback_query
-        seen = flow.get("seen") if isinstance(flow, dict) else None
-        if not isinstance(seen, int | float) or now - seen > IDLE_TIMEOUT.total_seconds():
-            context.memo.pop(MEMO, None)
-            if query is not None:
-                await expired_button(update, context)
-            return ConversationHandler.END
-        assert isinstance(flow, dict)
-        if (
-            query is not None
-            and isinstance(query.message, Message)
-            and query.message.message_id != flow.get("msg")
-        ):
-            await query.answer(context.t.gettext("That button has expired."))
-            return state
-        person = context.person
-        if person is None or not person.has_consented:
-            context.memo.pop(MEMO, None)
-            return await _no_consent(update, context)
-        result: str | int = await callback(update, context)
-        return result
-
-    return run
-
-
-async def hint(update: Update, context: BetweenContext) -> str:
-    """Text that is not a plan while the card waits for a tap."""
-    plan_id = _flow(context).get("id")
-    plan = (
-        await store.get(context.services.db, plan_id, _person_id(context))
-        if isinstance(plan_id, int)
-        else None
-    )
-    t = context.t
-    if plan is None:
-        return CONFIRM
-    note = t.gettext("Please tap one of the buttons. Your plan is waiting below, not saved yet.")
-    message = await _reply(update, f"{note}\n\n{card_text(t, plan)}", card_rows(t))
-    _touch(context, msg=message.message_id)
-    return CONFIRM
-
-
 # --- /plans and a saved plan's buttons ----------------------------------------------------------
 
 
-async def _list(context: BetweenContext) -> tuple[str, list[list[Button]]]:
+async def _list(context: BetweenContext, page: int = 0) -> tuple[str, list[list[Button]]]:
+    """The saved plans, PAGE at a time (each part clipped), so the list always fits in
+    one message; numbered buttons open each one."""
     t = context.t
     db = context.services.db
     person_id = _person_id(context)
@@ -616,9 +642,12 @@ async def _list(context: BetweenContext) -> tuple[str, list[list[Button]]]:
             "write one step by step."
         )
         return text, [[new]]
+    pages = (len(saved) + PAGE - 1) // PAGE
+    page = min(max(page, 0), pages - 1)
+    first = page * PAGE
     usage = await store.usage(db, person_id)
     lines = [t.gettext("Your if-then plans:")]
-    for number, plan in enumerate(saved, start=1):
+    for number, plan in enumerate(saved[first : first + PAGE], start=first + 1):
         line = f"{number}. {sentence(plan.cue, plan.response, plan.locale, LISTED)}"
         if plan.paused:
             line += " " + t.gettext("(paused)")
@@ -645,9 +674,17 @@ async def _list(context: BetweenContext) -> tuple[str, list[list[Button]]]:
     lines.append(t.gettext("Tap a number to pause, resume or delete a plan."))
     numbers = [
         (str(number), callbacks.pack(PREFIX, "v", str(plan.plan_id)))
-        for number, plan in enumerate(saved, start=1)
+        for number, plan in enumerate(saved[first : first + PAGE], start=first + 1)
     ]
-    return "\n\n".join(lines), [*in_rows(numbers, 5), [new]]
+    turns: list[Button] = []
+    if page > 0:
+        turns.append((t.gettext("‹ Earlier"), callbacks.pack(PREFIX, "page", str(page - 1))))
+    if page < pages - 1:
+        turns.append((t.gettext("Later ›"), callbacks.pack(PREFIX, "page", str(page + 1))))
+    rows = [*in_rows(numbers, 4)]
+    if turns:
+        rows.append(turns)
+    return "\n\n".join(lines), [*rows, [new]]
 
 
 async def plans_command(update: Update, context: BetweenContext) -> None:
@@ -660,9 +697,10 @@ async def plans_command(update: Update, context: BetweenContext) -> None:
 
 async def list_tapped(update: Update, context: BetweenContext) -> None:
     query = update.callback_query
-    assert query is not None
+    assert query is not None and query.data is not None
     await query.answer()
-    text, rows = await _list(context)
+    fields = query.data.split(":")
+    text, rows = await _list(context, int(fields[2]) if len(fields) == 3 else 0)
     await edit(query, text, keyboard(rows))
 
 
@@ -734,7 +772,7 @@ async def delete_tapped(update: Update, context: BetweenContext) -> None:
     )
     rows = [
         [
-            (t.gettext("Yes, delete it"), callbacks.pack(PREFIX, "delok", ident)),
+            (t.gettext("Yes, delete the plan"), callbacks.pack(PREFIX, "delok", ident)),
             (t.gettext("Keep it"), callbacks.pack(PREFIX, "v", ident)),
         ]
     ]
@@ -777,7 +815,7 @@ async def reminder_tapped(update: Update, context: BetweenContext, on: bool) -> 
     t = context.t
     if slot is not None and cue is not None:
         await query.answer(
-            t.gettext("I'll remind you {when}.", when=when_text(t, cue.weekdays, cue.at))
+            t.gettext("Reminder set: {when}.", when=when_text(t, cue.weekdays, cue.at))
         )
     else:
         await query.answer(t.gettext("No reminder for this plan."))
@@ -873,7 +911,11 @@ async def after_checkin(update: Update, context: BetweenContext, row: checkins.C
             sentence(plan.cue, plan.response, plan.locale),
         ]
     )
-    await _reply(update, text, _use_rows(t, use_id))
+    try:
+        await _reply(update, text, _use_rows(t, use_id))
+    except Exception:
+        await store.forget_use(services.db, use_id)  # never shown: not counted
+        raise
     _log.info("plan shown after check-in user=%d plan=%d", person.user_id, plan.plan_id)
 
 
@@ -951,44 +993,54 @@ class _PlanShaped(filters.MessageFilter):
 PLAN_SHAPED = _PlanShaped(name="plan_shaped")
 
 
-def conversation() -> ConversationHandler[BetweenContext]:
+def _with_id(action: str) -> str:
+    return rf"^{PREFIX}:{action}:{ID}\Z"
+
+
+class _Awaited(filters.UpdateFilter):
+    """Typed words that answer this step's question: it is the latest question the bot
+    asked for words, within the hour. Read from the people's memos as PTB holds them."""
+
+    def __init__(
+        self, memos: Mapping[int, Mapping[Any, Any]], clock: Callable[[], datetime], state: str
+    ) -> None:
+        super().__init__(name=f"plan_awaits_{state}")
+        self._memos, self._clock, self._state = memos, clock, state
+
+    def filter(self, update: Update) -> bool:
+        user = update.effective_user
+        memo = self._memos.get(user.id) if user is not None else None
+        return memo is not None and waiting(memo, self._state, self._clock().timestamp())
+
+
+def conversation(application: Any) -> ConversationHandler[BetweenContext]:
+    """The steps that wait for typed words: the first handler of the features' group."""
     Tap = CallbackQueryHandler[BetweenContext, object]
     Text = MessageHandler[BetweenContext, object]
-    typed = PRIVATE & filters.TEXT & ~filters.COMMAND
-    swallow = ignore_taps(rf"^{PREFIX}:(save|ec|er|x|back)\Z")
+    services = application.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
 
-    def p(action: str) -> str:
-        return callbacks.pattern(f"{PREFIX}:{action}")
+    def typed(state: str) -> filters.BaseFilter:
+        awaited = _Awaited(application.user_data, services.clock, state)
+        return PRIVATE & filters.TEXT & ~filters.COMMAND & awaited
 
-    cancel = Tap(guarded(cancel_tapped, CONFIRM), pattern=p("x"))
+    back = Tap(back_tapped, pattern=_with_id("back"))
     return ConversationHandler(
         entry_points=[
             CommandHandler("plan", plan_command, filters=PRIVATE),
-            Tap(new_tapped, pattern=p("new")),
-            Text(typed & PLAN_SHAPED, written),
+            Tap(new_tapped, pattern=callbacks.pattern(f"{PREFIX}:new")),
+            Tap(edit_tapped, pattern=rf"^{PREFIX}:(ec|er):{ID}\Z"),
         ],
         states={
-            CONFIRM: [
-                Tap(guarded(save_tapped, CONFIRM), pattern=p("save")),
-                Tap(guarded(edit_tapped, CONFIRM), pattern=callbacks.pattern(PREFIX, ["ec", "er"])),
-                cancel,
-                Text(typed & ~PLAN_SHAPED, guarded(hint, CONFIRM)),
-                swallow,
-            ],
-            CUE: [Text(typed, guarded(cue_written, CUE)), cancel, swallow],
-            RESPONSE: [Text(typed, guarded(response_written, RESPONSE)), cancel, swallow],
-            EDIT_CUE: [
-                Text(typed, guarded(partial(part_rewritten, part="cue"), EDIT_CUE)),
-                Tap(guarded(back_tapped, EDIT_CUE), pattern=p("back")),
-                swallow,
-            ],
+            CUE: [Text(typed(CUE), step(cue_written))],
+            RESPONSE: [Text(typed(RESPONSE), step(response_written))],
+            EDIT_CUE: [Text(typed(EDIT_CUE), step(partial(part_rewritten, part="cue"))), back],
             EDIT_RESPONSE: [
-                Text(typed, guarded(partial(part_rewritten, part="response"), EDIT_RESPONSE)),
-                Tap(guarded(back_tapped, EDIT_RESPONSE), pattern=p("back")),
-                swallow,
+                Text(typed(EDIT_RESPONSE), step(partial(part_rewritten, part="response"))),
+                back,
             ],
         },
-        fallbacks=[],
+        fallbacks=[Tap(cancel_tapped, pattern=_with_id("x"))],
         conversation_timeout=IDLE_TIMEOUT,
         name=NAME,
         persistent=True,
@@ -997,24 +1049,28 @@ def conversation() -> ConversationHandler[BetweenContext]:
 
 
 def handlers() -> list[BaseHandler[Update, BetweenContext, Any]]:
-    """/plans and a saved plan's buttons (the flow itself is `conversation()`)."""
+    """For the features' group, after every flow that waits for text (a plan-shaped
+    message in the middle of one belongs to that flow): a plan sent as a message, its
+    card's buttons, /plans and a saved plan's buttons."""
     Tap = CallbackQueryHandler[BetweenContext, None]
-
-    def with_id(action: str) -> str:
-        return rf"^{PREFIX}:{action}:{ID}\Z"
-
+    typed = PRIVATE & filters.TEXT & ~filters.COMMAND
     families = "|".join([*wheel().cores, NO_FEELING])
     return [
+        MessageHandler(typed & PLAN_SHAPED, written),
+        Tap(save_tapped, pattern=_with_id("save")),
+        CallbackQueryHandler[BetweenContext, object](cancel_tapped, pattern=_with_id("x")),
+        CallbackQueryHandler[BetweenContext, object](back_tapped, pattern=_with_id("back")),
         CommandHandler("plans", plans_command, filters=PRIVATE),
         Tap(list_tapped, pattern=callbacks.pattern(f"{PREFIX}:list")),
-        Tap(view_tapped, pattern=with_id("v")),
-        Tap(partial(pause_tapped, paused=True), pattern=with_id("pause")),
-        Tap(partial(pause_tapped, paused=False), pattern=with_id("resume")),
-        Tap(delete_tapped, pattern=with_id("del")),
-        Tap(delete_confirmed, pattern=with_id("delok")),
-        Tap(partial(reminder_tapped, on=True), pattern=with_id("rem")),
-        Tap(partial(reminder_tapped, on=False), pattern=with_id("remoff")),
-        Tap(feelings_tapped, pattern=with_id("lf")),
+        Tap(list_tapped, pattern=rf"^{PREFIX}:page:(\d{{1,4}})\Z"),
+        Tap(view_tapped, pattern=_with_id("v")),
+        Tap(partial(pause_tapped, paused=True), pattern=_with_id("pause")),
+        Tap(partial(pause_tapped, paused=False), pattern=_with_id("resume")),
+        Tap(delete_tapped, pattern=_with_id("del")),
+        Tap(delete_confirmed, pattern=_with_id("delok")),
+        Tap(partial(reminder_tapped, on=True), pattern=_with_id("rem")),
+        Tap(partial(reminder_tapped, on=False), pattern=_with_id("remoff")),
+        Tap(feelings_tapped, pattern=_with_id("lf")),
         Tap(feeling_chosen, pattern=rf"^{PREFIX}:fl:{ID}:({families})\Z"),
         Tap(use_answered, pattern=rf"^{PREFIX}:u:{ID}:({store.USED}|not)\Z"),
     ]

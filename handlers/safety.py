@@ -31,6 +31,7 @@ from bot import callbacks, places
 from bot.context import BetweenContext
 from bot.crisis import Tier, classify_async, normalise
 from bot.i18n import N_, Translator, resolve_locale, translator
+from bot.plans import parse_plan
 from bot.store import safety, users
 from content.crisis import CrisisLine, crisis_table
 from handlers.common import KEEPS_TEXT, PRIVATE, Button, edit, in_rows, keyboard, mark_finished
@@ -371,10 +372,23 @@ def watcher(
             raise ApplicationHandlerStop
         if tier is not Tier.NONE:
             context.crisis_answered = True
-            if not keeps_text(context, now):
+            # An if-then plan about a hard feeling ("If I feel hopeless at night, then I
+            # will text my sister") is a way of coping: after the gentle question it is
+            # still shown back to be saved. Clear risk is never made into a plan.
+            coping_plan = tier is Tier.SOFT and parse_plan(_without_command(written))
+            if not keeps_text(context, now) and not coping_plan:
                 raise ApplicationHandlerStop
 
     return watch_text
+
+
+# Commands whose words are read like a message ("/plan If ..., then ..."): crisis
+# language after them is answered as it would be in a message.
+WORDS_COMMANDS = filters.Regex(r"^/plan(?:@\w+)?\s")
+
+
+def _without_command(text: str) -> str:
+    return text.split(maxsplit=1)[1] if text.startswith("/") and " " in text else text
 
 
 def keeps_text(context: BetweenContext, now: datetime) -> bool:
@@ -589,7 +603,7 @@ def handlers(write_plan_part: WritePlanPart) -> list[BaseHandler[Update, Between
     return [
         CommandHandler("sos", show_help_now, filters=PRIVATE),
         MessageHandler(
-            PRIVATE & ((filters.TEXT & ~filters.COMMAND) | filters.CAPTION),
+            PRIVATE & ((filters.TEXT & (~filters.COMMAND | WORDS_COMMANDS)) | filters.CAPTION),
             watcher(write_plan_part),
         ),
         CallbackQueryHandler(

@@ -347,3 +347,11 @@ def test_the_tables_cover_every_language() -> None:
     ]
     for counts, minimum in minimums:
         assert all(counts[locale] >= minimum for locale in LOCALES), counts
+
+
+def test_the_bare_word_bad_names_no_feeling_to_bring_a_plan_back_for() -> None:
+    """ "If things get bad" is a vague cue, not the wheel's "Bad" family (bored, busy,
+    stressed, tired): a plan about it is not shown after every such check-in."""
+    assert feeling_family("things get bad", "en") is None
+    assert feeling_family("todo va mal", "es") is None
+    assert feeling_family("I feel stressed after work", "en") == "bad"

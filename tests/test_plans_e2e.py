@@ -5,12 +5,13 @@ or by its reminder at the time its cue names; and "I used it" / "Not now" stored
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.app import BetweenApplication, services_of
+from bot.nudging import Slot
 from bot.standin import BotMessage, FakeUser, StandinServer
 from bot.store import checkins, reminders
 from bot.store import plans as store
@@ -159,12 +160,11 @@ async def test_text_that_is_not_a_plan_while_the_card_waits_keeps_the_draft(
 ) -> None:
     eve = await onboarded(standin, 9604, "en")
     await eve.send(ANXIOUS_PLAN)
-    await next_with(eve, "Here is your plan:")
+    card = await next_with(eve, "Here is your plan:")
     await eve.send("hello")
-    again = await eve.next_reply()
-    assert "Please tap one of the buttons" in again.text
-    assert "If I feel anxious at work, then I will take three slow breaths." in again.text
-    await eve.tap(again, "Save")
+    menu = await eve.next_reply()
+    assert "Here is what I can do:" in menu.text
+    await eve.tap(card, "Save")  # the card still works, and nothing was lost
     await next_with(eve, "Saved.")
     assert len(await saved_plans(bot, 9604)) == 1
 
@@ -308,7 +308,7 @@ async def test_plans_list_pause_resume_delete_and_a_note_past_three(
     await uma.tap(view, "Delete")
     confirm = await uma.next_reply()
     assert "Delete this plan?" in confirm.text
-    await uma.tap(confirm, "Yes, delete it")
+    await uma.tap(confirm, "Yes, delete the plan")
     gone = await uma.next_reply()
     assert "Deleted." in gone.text
     assert [p.response for p in await saved_plans(bot, 9608)] == [
@@ -316,7 +316,7 @@ async def test_plans_list_pause_resume_delete_and_a_note_past_three(
         "I will count to ten",
         "I will text a friend",
     ]
-    await uma.tap(confirm, "Yes, delete it")  # a double tap: nothing else happens
+    await uma.tap(confirm, "Yes, delete the plan")  # a double tap: nothing else happens
     assert len(await saved_plans(bot, 9608)) == 3
 
 
@@ -403,7 +403,7 @@ async def test_a_plan_in_spanish_is_read_and_shown_in_spanish(
     saved = await lia.next_reply()
     (plan,) = await saved_plans(bot, 9614)
     assert (plan.locale, plan.feeling) == ("es", "fearful")
-    assert "Miedo" in saved.text or "Temeroso" in saved.text
+    assert "Con miedo" in saved.text  # the feeling family, in Spanish
 
 
 # --- a plan whose cue names a time gets its reminder --------------------------------------------
@@ -449,3 +449,159 @@ async def test_a_plan_with_a_time_cue_gets_its_reminder(
     await next_with(tom, "Paused")
     reminder = await reminders.of_plan(services.db, plan.plan_id)
     assert reminder is not None and reminder.next_due is None
+
+
+# --- what the review found: flows side by side, crisis after /plan, long lists -----------------
+
+
+async def test_crisis_language_after_the_plan_command_gets_the_crisis_reply(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    ray = await onboarded(standin, 9620, "en")
+    await ray.send("/plan If nothing changes by Friday, then I will kill myself")
+    crisis = await ray.next_reply()
+    assert "988" in crisis.text and "Here is your plan:" not in crisis.text
+    await ray.send("/plans")
+    assert "You have no if-then plans yet" in (await ray.next_reply()).text
+    assert await all_rows(bot, 9620) == []
+
+
+async def test_a_plan_about_a_hard_feeling_gets_the_gentle_question_and_is_kept(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    mia = await onboarded(standin, 9621, "en")
+    await mia.send("If I feel hopeless at night, then I will text my sister")
+    question = await mia.next_reply()
+    assert question.buttons[0] == ["Yes", "No, not like that"]  # the gentle question first
+    card = await mia.next_reply()
+    assert "If I feel hopeless at night, then I will text my sister." in card.text
+    await mia.tap(card, "Save")
+    await next_with(mia, "Saved.")
+    assert [p.response for p in await saved_plans(bot, 9621)] == ["I will text my sister"]
+
+
+async def test_the_latest_question_gets_the_words_when_two_flows_wait(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    """/plan while a check-in waits for its note: the next words are the plan's. Then
+    /checkin while the plan waits: the words are the check-in's."""
+    ned = await onboarded(standin, 9622, "en")
+    await ned.send("/checkin")
+    screen = await ned.next_reply()
+    await ned.tap(screen, "Fearful")
+    await ned.tap(await ned.next_reply(), "Just “Fearful”")
+    await ned.tap(await ned.next_reply(), "5")
+    await ned.tap(await next_with(ned, "Here are two small things"), "Just log it")
+    await next_with(ned, "What was happening")
+    await ned.send("/plan")
+    await next_with(ned, "First, the moment")
+    await ned.send("I get home from work and feel drained")
+    ask = await ned.next_reply()
+    assert "And then?" in ask.text
+    db = services_of(bot).db
+    (checkin,) = await checkins.all_of(db, 9622)
+    assert checkin.note is None  # the words went to the plan, not the check-in's note
+
+    await ned.send("/checkin")
+    await ned.next_reply()
+    await ned.send("angry")  # typed as the feeling: the check-in's, not the plan's "then"
+    screen = await ned.next_reply()
+    assert "How strong is it" in screen.text
+    assert [row["response"] for row in await all_rows(bot, 9622)] == [""]
+    # And long after, words the plan once waited for are not taken as its "then".
+    await ned.send("thanks")
+    reply = await ned.next_reply()
+    assert "And then?" not in reply.text and "Here is your plan" not in reply.text
+
+
+async def test_a_whole_plan_typed_at_a_step_is_taken_whole(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    ola = await onboarded(standin, 9623, "en")
+    await ola.send("/plan")
+    await next_with(ola, "First, the moment")
+    await ola.send("I get home late")
+    await next_with(ola, "And then?")
+    await ola.send("When my phone buzzes at dinner, then I will leave it in the hall")
+    card = await next_with(ola, "Here is your plan:")
+    assert "If my phone buzzes at dinner, then I will leave it in the hall." in card.text
+    await ola.tap(card, "Save")
+    await next_with(ola, "Saved.")
+    assert [(p.cue, p.response) for p in await saved_plans(bot, 9623)] == [
+        ("my phone buzzes at dinner", "I will leave it in the hall")
+    ]
+    assert len(await all_rows(bot, 9623)) == 1  # the half-written draft is gone
+
+
+async def test_cancel_on_a_step_ends_it_and_an_old_cancel_changes_nothing(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    pia = await onboarded(standin, 9624, "en")
+    await pia.send("/plan")
+    first = await next_with(pia, "First, the moment")
+    await pia.send("I get home from work")
+    second = await next_with(pia, "And then?")
+    await pia.tap(first, "Cancel")  # the first step's button: the flow goes on
+    await pia.send("lie on the floor for two minutes")
+    card = await next_with(pia, "Here is your plan:")
+    assert "If I get home from work, then lie on the floor for two minutes." in card.text
+    await pia.tap(second, "Cancel")  # Cancel for this draft: it is deleted
+    assert "Okay, nothing saved." in (await pia.next_reply()).text
+    assert await all_rows(bot, 9624) == []
+    await pia.send("hello")
+    assert "Here is what I can do:" in (await pia.next_reply()).text
+
+
+async def test_a_long_list_of_long_plans_fits_in_pages(
+    standin: StandinServer, bot: BetweenApplication, clock: FixedClock
+) -> None:
+    vic = await onboarded(standin, 9625, "en")
+    db = services_of(bot).db
+    for n in range(11):
+        plan_id = await store.draft(
+            db, 9625, cue=f"situation {n} " + "x" * 400, response="I will " + "y" * 400,
+            locale="en", feeling=None, now=clock(),
+        )  # fmt: skip
+        await store.save(db, plan_id, 9625, clock())
+    await vic.send("/plans")
+    page = await vic.next_reply()
+    assert len(page.text) < 4096 and "1. If situation 0" in page.text
+    assert "9. If" not in page.text and page.buttons[-2] == ["Later ›"]
+    await vic.tap(page, "Later ›")
+    page = await vic.next_reply()
+    assert "9. If situation 8" in page.text and "11. If situation 10" in page.text
+    assert page.buttons[0] == ["9", "10", "11"] and page.buttons[-2] == ["‹ Earlier"]
+    await vic.tap(page, "11")
+    view = await vic.next_reply()
+    assert "situation 10" in view.text
+
+
+async def test_a_reminder_that_was_never_sent_is_not_counted_as_coming_back(
+    bot: BetweenApplication, clock: FixedClock
+) -> None:
+    db = services_of(bot).db
+    now = clock()
+    await db.execute(
+        "INSERT INTO users (user_id, chat_id, created_at, updated_at) VALUES (77, 77, 'x', 'x')"
+    )
+    plan_id = await store.draft(
+        db, 77, cue="it's 8am", response="I will stretch", locale="en", feeling=None, now=now
+    )
+    await store.save(db, plan_id, 77, now)
+    await reminders.set_for_plan(
+        db, user_id=77, plan_id=plan_id, slot=Slot(at=time(8), weekdays=frozenset({0})), now=now
+    )
+    reminder = await reminders.of_plan(db, plan_id)
+    assert reminder is not None
+    for day, status in (("2026-11-16", "sent"), ("2026-11-23", "failed")):
+        delivery = await db.insert(
+            "INSERT INTO deliveries (reminder_id, user_id, local_date, due_at, status) "
+            "VALUES (?, 77, ?, ?, ?)",
+            (reminder.reminder_id, day, now.isoformat(), status),
+        )
+        await store.shown(
+            db, plan_id, 77, source=store.FROM_REMINDER, now=now, delivery_id=delivery
+        )
+    week = timedelta(days=7)
+    assert await store.counts(db, 77, now - week, now + week) == store.Counts(1, 0, 0)
+    assert await store.usage(db, 77) == {plan_id: (0, 1)}

@@ -124,6 +124,8 @@ async def test_menus_and_descriptions_are_published_in_every_language(
         "checkin",
         "homework",
         "session",
+        "plan",
+        "plans",
         "start",
         "settings",
         "language",

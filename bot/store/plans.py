@@ -233,13 +233,22 @@ async def uses_of_person(db: Database, user_id: int) -> list[Use]:
     return [_use(row) for row in rows]
 
 
+# A plan "came back" when it was shown: after a check-in, or by a reminder that was sent
+# (a reminder refused by Telegram, or never sent, does not count).
+_CAME_BACK = """
+    FROM plan_uses u LEFT JOIN deliveries d ON d.delivery_id = u.delivery_id
+    WHERE u.user_id = ? AND (u.source = 'checkin' OR d.status = 'sent')
+"""
+
+
 async def counts(db: Database, user_id: int, since: datetime, until: datetime) -> Counts:
     """Plans brought back in [since, until): how many times, used, and not now."""
     row = await db.fetchone(
         "SELECT COUNT(*) AS shown, "
-        "COALESCE(SUM(answer = 'used'), 0) AS used, "
-        "COALESCE(SUM(answer = 'not_now'), 0) AS not_now "
-        "FROM plan_uses WHERE user_id = ? AND shown_at >= ? AND shown_at < ?",
+        "COALESCE(SUM(u.answer = 'used'), 0) AS used, "
+        "COALESCE(SUM(u.answer = 'not_now'), 0) AS not_now "
+        + _CAME_BACK
+        + " AND u.shown_at >= ? AND u.shown_at < ?",
         (user_id, iso(since), iso(until)),
     )
     assert row is not None
@@ -249,8 +258,14 @@ async def counts(db: Database, user_id: int, since: datetime, until: datetime) -
 async def usage(db: Database, user_id: int) -> dict[int, tuple[int, int]]:
     """Per plan: times used and times brought back, for the list."""
     rows = await db.fetchall(
-        "SELECT plan_id, COALESCE(SUM(answer = 'used'), 0) AS used, COUNT(*) AS shown "
-        "FROM plan_uses WHERE user_id = ? GROUP BY plan_id",
+        "SELECT u.plan_id, COALESCE(SUM(u.answer = 'used'), 0) AS used, COUNT(*) AS shown "
+        + _CAME_BACK
+        + " GROUP BY u.plan_id",
         (user_id,),
     )
     return {int(row["plan_id"]): (int(row["used"]), int(row["shown"])) for row in rows}
+
+
+async def forget_use(db: Database, use_id: int) -> None:
+    """A plan that could not be shown after all (its message failed)."""
+    await db.execute("DELETE FROM plan_uses WHERE use_id = ?", (use_id,))
