@@ -59,6 +59,8 @@ KEEPS_TEXT = "keeps_text_until"
 # command]: the words are that flow's until the person moves on (another command, or
 # another flow's button), which ends the claim (handlers/plans.py reads it).
 TEXT_FOR = "text_for"
+# While a part of the safety plan is being written (handlers.safety reads it first of all).
+SAFETY_PLAN_WRITING = "safety_plan_writing"
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:

@@ -48,6 +48,7 @@ from content.wheel import FEELING_CONTEXT, wheel
 from handlers.cards import clip, days_text, time_text
 from handlers.common import (
     PRIVATE,
+    SAFETY_PLAN_WRITING,
     TEXT_FOR,
     Button,
     edit,
@@ -250,6 +251,14 @@ def _await_text(context: BetweenContext, state: str, **values: Any) -> None:
     flow = _flow(context)
     flow.update(values, state=state, seen=context.services.clock().timestamp())
     context.memo[TEXT_FOR] = [PREFIX, "plan"]
+    context.memo.pop(SAFETY_PLAN_WRITING, None)  # the safety plan's open part is left
+
+
+def _ends_with(context: BetweenContext, plan_id: int) -> None:
+    """A card's button ends the flow only when the flow is about that draft."""
+    flow = context.memo.get(MEMO)
+    if isinstance(flow, dict) and flow.get("id") == plan_id:
+        _end_flow(context)
 
 
 def _end_flow(context: BetweenContext) -> None:
@@ -347,6 +356,52 @@ async def written(update: Update, context: BetweenContext) -> None:
         await _draft(update, context, *parsed)
 
 
+HELD = "plan_held"  # memo: a plan-shaped message held while a gentle question is asked
+
+
+async def hold(update: Update, context: BetweenContext, text: str) -> None:
+    """Called by the safety watcher for softer risk language: if the words are a plan,
+    they are kept as a draft (with consent), and shown back only if the person answers
+    the gentle question "no" (show_held)."""
+    context.memo.pop(HELD, None)
+    if not _consented(context):
+        return
+    parsed = _read(text, context)
+    if parsed is None:
+        return
+    cue, response, locale = parsed
+    services = context.services
+    plan_id = await store.draft(
+        services.db,
+        _person_id(context),
+        cue=cue,
+        response=response,
+        locale=locale,
+        feeling=feeling_family(cue, locale),
+        now=services.clock(),
+    )
+    context.memo[HELD] = plan_id
+    _log.info("plan held during a gentle question user=%d plan=%d", _person_id(context), plan_id)
+
+
+async def drop_held(context: BetweenContext) -> None:
+    """After "Yes" to the gentle question: the held words were not a plan to save."""
+    plan_id = context.memo.pop(HELD, None)
+    if isinstance(plan_id, int) and context.person is not None:
+        await store.discard(context.services.db, plan_id, _person_id(context))
+
+
+async def show_held(update: Update, context: BetweenContext) -> None:
+    """After "No, not like that": the held plan's card, if there is one."""
+    plan_id = context.memo.pop(HELD, None)
+    if not isinstance(plan_id, int) or context.person is None:
+        return
+    plan = await store.get(context.services.db, plan_id, _person_id(context))
+    if plan is not None and not plan.saved:
+        t = context.t
+        await _reply(update, card_text(t, plan), card_rows(t, plan.plan_id))
+
+
 async def _ask_cue(update: Update, context: BetweenContext, intro: str | None = None) -> str:
     t = context.t
     lines = [intro] if intro else []
@@ -358,8 +413,8 @@ async def _ask_cue(update: Update, context: BetweenContext, intro: str | None = 
         )
     )
     rows = [[(t.gettext("Cancel"), callbacks.pack(PREFIX, "x", "0"))]]
+    _await_text(context, CUE, id=None)  # before the question, which may be answered at once
     await _reply(update, "\n\n".join(lines), rows)
-    _await_text(context, CUE, id=None)
     return CUE
 
 
@@ -410,6 +465,17 @@ def step(callback: Any) -> Any:
     return run
 
 
+async def _empty(update: Update, context: BetweenContext, part: str, state: str) -> bool:
+    """A part with no words ("...", an emoji alone): asked again, in the same step."""
+    if sum(ch.isalpha() for ch in part) >= 2:
+        return False
+    _await_text(context, state)
+    await _reply(
+        update, context.t.gettext("Could you put that in a few words? The step is still open.")
+    )
+    return True
+
+
 async def cue_written(update: Update, context: BetweenContext) -> object:
     message = update.effective_message
     assert message is not None and message.text
@@ -421,6 +487,8 @@ async def cue_written(update: Update, context: BetweenContext) -> object:
     person_id = _person_id(context)
     locale = context.t.locale if context.t.locale in LOCALES else "en"
     cue = bare_cue(message.text, locale)
+    if await _empty(update, context, cue, CUE):
+        return CUE
     plan_id = await store.draft(
         services.db,
         person_id,
@@ -441,8 +509,8 @@ async def cue_written(update: Update, context: BetweenContext) -> object:
     if idea:
         lines.insert(0, idea)
     rows = [[(t.gettext("Cancel"), callbacks.pack(PREFIX, "x", str(plan_id)))]]
-    await _reply(update, "\n\n".join(lines), rows)
     _await_text(context, RESPONSE, id=plan_id)
+    await _reply(update, "\n\n".join(lines), rows)
     return RESPONSE
 
 
@@ -457,6 +525,8 @@ async def response_written(update: Update, context: BetweenContext) -> object:
     person_id = _person_id(context)
     plan_id = _flow(context).get("id")
     response = bare_response(message.text, context.t.locale)
+    if await _empty(update, context, response, RESPONSE):
+        return RESPONSE
     if not isinstance(plan_id, int) or not await store.rewrite(
         services.db, plan_id, person_id, services.clock(), response=response
     ):
@@ -504,9 +574,9 @@ async def edit_tapped(update: Update, context: BetweenContext) -> object:
         ask = t.gettext("Write the “then” part again: what you will do.")
     text = "\n\n".join([sentence(plan.cue, plan.response, plan.locale), ask])
     back = (t.gettext("Keep it as it is"), callbacks.pack(PREFIX, "back", str(plan.plan_id)))
-    await edit(query, text, keyboard([[back]]))
     state = EDIT_CUE if which == "ec" else EDIT_RESPONSE
     _await_text(context, state, id=plan.plan_id)
+    await edit(query, text, keyboard([[back]]))
     return state
 
 
@@ -524,6 +594,8 @@ async def part_rewritten(update: Update, context: BetweenContext, part: str) -> 
         return await _ask_cue(update, context)
     if part == "cue":
         cue = bare_cue(message.text, plan.locale)
+        if await _empty(update, context, cue, EDIT_CUE):
+            return EDIT_CUE
         await store.rewrite(
             services.db,
             plan.plan_id,
@@ -534,6 +606,8 @@ async def part_rewritten(update: Update, context: BetweenContext, part: str) -> 
         )
     else:
         response = bare_response(message.text, plan.locale)
+        if await _empty(update, context, response, EDIT_RESPONSE):
+            return EDIT_RESPONSE
         await store.rewrite(
             services.db, plan.plan_id, plan.user_id, services.clock(), response=response
         )
@@ -547,8 +621,8 @@ async def part_rewritten(update: Update, context: BetweenContext, part: str) -> 
 async def back_tapped(update: Update, context: BetweenContext) -> object:
     """Keep it as it is: the card again, in place."""
     plan = await _draft_of(update, context)
-    _end_flow(context)
     if plan is not None:
+        _ends_with(context, plan.plan_id)
         assert update.callback_query is not None
         await update.callback_query.answer()
         await _show_card(update, context, plan)
@@ -567,7 +641,8 @@ async def cancel_tapped(update: Update, context: BetweenContext) -> object:
         # A saved plan's old card, a replaced draft, or a second tap on Cancel.
         await _draft_of(update, context)
         return None  # a step in progress stays where it was
-    _end_flow(context)
+    if current:
+        _end_flow(context)
     await query.answer()
     await edit(query, context.t.gettext("Okay, nothing saved."))
     mark_finished(context, query)
@@ -585,20 +660,12 @@ async def save_tapped(update: Update, context: BetweenContext) -> None:
     if plan is None:
         return
     services = context.services
-    if not plan.response:  # a step-by-step plan left before its "then"
+    if not plan.response:  # never on a card: a step-by-step plan before its "then"
         await query.answer()
-        _await_text(context, RESPONSE, id=plan.plan_id)
-        await _reply(
-            update,
-            context.t.gettext(
-                "And <b>then</b>? One small thing you will do, that takes a couple of "
-                "minutes. For example: “I will take three slow breaths”."
-            ),
-        )
         return
     await store.save(services.db, plan.plan_id, plan.user_id, services.clock())
     await query.answer(context.t.gettext("Saved."))
-    _end_flow(context)
+    _ends_with(context, plan.plan_id)
     saved = await store.get(services.db, plan.plan_id, plan.user_id)
     assert saved is not None
     await edit(query, *(await _saved_view(context, saved)))

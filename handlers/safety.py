@@ -8,6 +8,7 @@ feature, so that no flow can swallow a message that signals danger.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from html import escape
@@ -31,10 +32,19 @@ from bot import callbacks, places
 from bot.context import BetweenContext
 from bot.crisis import Tier, classify_async, normalise
 from bot.i18n import N_, Translator, resolve_locale, translator
-from bot.plans import parse_plan
 from bot.store import safety, users
 from content.crisis import CrisisLine, crisis_table
-from handlers.common import KEEPS_TEXT, PRIVATE, Button, edit, in_rows, keyboard, mark_finished
+from handlers import plans
+from handlers.common import (
+    KEEPS_TEXT,
+    PRIVATE,
+    SAFETY_PLAN_WRITING,
+    Button,
+    edit,
+    in_rows,
+    keyboard,
+    mark_finished,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -67,7 +77,7 @@ PLAN_TITLES = {
 PLAN_PART_UNITS = 250
 PLAN_BUDGET_UNITS = 1500
 # While a part of the safety plan is being written (see handlers.safetyplan).
-WRITING_PLAN = "safety_plan_writing"
+WRITING_PLAN = SAFETY_PLAN_WRITING
 WRITING_LIMIT = timedelta(hours=2)
 # Typed instead of /sos: these words alone ask for help in every supported language.
 HELP_WORDS = frozenset(
@@ -372,11 +382,13 @@ def watcher(
             raise ApplicationHandlerStop
         if tier is not Tier.NONE:
             context.crisis_answered = True
-            # An if-then plan about a hard feeling ("If I feel hopeless at night, then I
-            # will text my sister") is a way of coping: after the gentle question it is
-            # still shown back to be saved. Clear risk is never made into a plan.
-            coping_plan = tier is Tier.SOFT and parse_plan(_without_command(written))
-            if not keeps_text(context, now) and not coping_plan:
+            if tier is Tier.SOFT and not keeps_text(context, now):
+                # An if-then plan about a hard feeling ("If I feel hopeless at night, then
+                # I will text my sister") may be a way of coping: it is held, and shown
+                # back to be saved only if the gentle question is answered "no". Clear
+                # risk is never made into a plan.
+                await plans.hold(update, context, _without_command(written))
+            if not keeps_text(context, now):
                 raise ApplicationHandlerStop
 
     return watch_text
@@ -384,7 +396,7 @@ def watcher(
 
 # Commands whose words are read like a message ("/plan If ..., then ..."): crisis
 # language after them is answered as it would be in a message.
-WORDS_COMMANDS = filters.Regex(r"^/plan(?:@\w+)?\s")
+WORDS_COMMANDS = filters.Regex(re.compile(r"^/plan(?:@\w+)?\s", re.IGNORECASE))
 
 
 def _without_command(text: str) -> str:
@@ -408,6 +420,7 @@ async def check_answered(update: Update, context: BetweenContext) -> None:
     t = context.t
     if answer == "yes":
         _log.info("soft check answered yes user=%d", person.user_id)
+        await plans.drop_held(context)
         text, rows = await crisis_message(
             update, context, t.gettext("<b>Thank you for telling me.</b> That took courage.")
         )
@@ -422,6 +435,7 @@ async def check_answered(update: Update, context: BetweenContext) -> None:
         ),
         keyboard([[(t.gettext("Show me help lines anyway"), callbacks.pack(PREFIX, "lines"))]]),
     )
+    await plans.show_held(update, context)  # the plan it was about, if it was one
     raise ApplicationHandlerStop
 
 

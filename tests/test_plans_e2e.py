@@ -13,7 +13,7 @@ import pytest
 from bot.app import BetweenApplication, services_of
 from bot.nudging import Slot
 from bot.standin import BotMessage, FakeUser, StandinServer
-from bot.store import checkins, reminders
+from bot.store import checkins, reminders, safety
 from bot.store import plans as store
 
 from .conftest import FixedClock, MovingClock
@@ -466,18 +466,105 @@ async def test_crisis_language_after_the_plan_command_gets_the_crisis_reply(
     assert await all_rows(bot, 9620) == []
 
 
-async def test_a_plan_about_a_hard_feeling_gets_the_gentle_question_and_is_kept(
+async def test_a_plan_about_a_hard_feeling_is_shown_back_only_after_the_gentle_question(
     standin: StandinServer, bot: BetweenApplication
 ) -> None:
     mia = await onboarded(standin, 9621, "en")
     await mia.send("If I feel hopeless at night, then I will text my sister")
     question = await mia.next_reply()
     assert question.buttons[0] == ["Yes", "No, not like that"]  # the gentle question first
+    await mia.send("/plans")  # no card yet
+    assert "You have no if-then plans yet" in (await mia.next_reply()).text
+    await mia.tap(question, "No, not like that")
+    await next_with(mia, "Thank you for telling me")
     card = await mia.next_reply()
     assert "If I feel hopeless at night, then I will text my sister." in card.text
     await mia.tap(card, "Save")
     await next_with(mia, "Saved.")
     assert [p.response for p in await saved_plans(bot, 9621)] == ["I will text my sister"]
+
+
+async def test_hopeless_words_shaped_as_a_plan_answered_yes_are_not_kept(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    una = await onboarded(standin, 9626, "en")
+    await una.send("If nobody would miss me, then I will just go away for good")
+    question = await una.next_reply()
+    assert question.buttons[0] == ["Yes", "No, not like that"]
+    await una.tap(question, "Yes")
+    help_lines = await una.next_reply()
+    assert "988" in help_lines.text and "Here is your plan" not in help_lines.text
+    await una.send("/plans")
+    assert "You have no if-then plans yet" in (await una.next_reply()).text
+    assert await all_rows(bot, 9626) == []  # the held words are not kept
+
+
+async def test_a_soft_plan_while_another_flow_waits_gets_only_the_gentle_question(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    ari = await onboarded(standin, 9627, "en")
+    await ari.send("/timezone")
+    await ari.next_reply()
+    await ari.send("If I feel hopeless at night, then I will text my sister")
+    question = await ari.next_reply()
+    assert question.buttons[0] == ["Yes", "No, not like that"]
+    await ari.send("/plans")
+    listing = await ari.next_reply()  # nothing came in between: no "couldn't find that place"
+    assert "You have no if-then plans yet" in listing.text
+
+
+async def test_crisis_words_after_a_capitalised_plan_command_get_the_crisis_reply(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    kit = await onboarded(standin, 9628, "en")
+    await kit.send("/Plan If nothing changes by Friday, then I will kill myself")
+    crisis = await kit.next_reply()
+    assert "988" in crisis.text and "Here is your plan" not in crisis.text
+    assert await all_rows(bot, 9628) == []
+
+
+async def test_an_open_safety_plan_part_lets_the_plan_step_have_the_words(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    lou = await onboarded(standin, 9629, "en")
+    await lou.send("/safetyplan")
+    await lou.tap(await lou.next_reply(), "➕ People I can ask for help")
+    await next_with(lou, "Who can you ask for help")
+    await lou.send("/plan")
+    await next_with(lou, "First, the moment")
+    await lou.send("I get home from work")
+    assert "And then?" in (await lou.next_reply()).text
+    assert await safety.plan(services_of(bot).db, 9629) == {}
+
+
+async def test_an_empty_part_is_asked_again_in_the_same_step(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    bo = await onboarded(standin, 9630, "en")
+    await bo.send("/plan")
+    await next_with(bo, "First, the moment")
+    await bo.send("I get home from work")
+    await next_with(bo, "And then?")
+    await bo.send("...")
+    again = await bo.next_reply()
+    assert "Could you put that in a few words?" in again.text
+    await bo.send("put the kettle on")
+    card = await next_with(bo, "Here is your plan:")
+    assert "If I get home from work, then put the kettle on." in card.text
+
+
+async def test_saving_an_older_card_leaves_the_step_in_progress_open(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    cy = await onboarded(standin, 9631, "en")
+    await cy.send(ANXIOUS_PLAN)
+    card = await next_with(cy, "Here is your plan:")
+    await cy.send("/plan")
+    await next_with(cy, "First, the moment")
+    await cy.tap(card, "Save")
+    await next_with(cy, "Saved.")
+    await cy.send("I get home from work")
+    assert "And then?" in (await cy.next_reply()).text
 
 
 async def test_the_latest_question_gets_the_words_when_two_flows_wait(
@@ -508,10 +595,21 @@ async def test_the_latest_question_gets_the_words_when_two_flows_wait(
     screen = await ned.next_reply()
     assert "How strong is it" in screen.text
     assert [row["response"] for row in await all_rows(bot, 9622)] == [""]
-    # And long after, words the plan once waited for are not taken as its "then".
-    await ned.send("thanks")
-    reply = await ned.next_reply()
-    assert "And then?" not in reply.text and "Here is your plan" not in reply.text
+
+
+async def test_an_hour_after_its_question_a_plan_step_lets_the_words_through(
+    standin: StandinServer, bot: BetweenApplication, clock: FixedClock
+) -> None:
+    dee = await onboarded(standin, 9632, "en")
+    await dee.send("/plan")
+    await next_with(dee, "First, the moment")
+    await dee.send("I get home from work")
+    await next_with(dee, "And then?")
+    clock.now += timedelta(minutes=61)
+    await dee.send("thanks")
+    reply = await dee.next_reply()
+    assert "Here is what I can do:" in reply.text  # not taken as the plan's "then"
+    assert [row["response"] for row in await all_rows(bot, 9632)] == [""]
 
 
 async def test_a_whole_plan_typed_at_a_step_is_taken_whole(
