@@ -29,6 +29,7 @@ from content.wheel import wheel
 from handlers import (
     checkin,
     common,
+    data,
     homework,
     nudges,
     onboarding,
@@ -150,7 +151,7 @@ def register(application: BetweenApplication) -> None:
     application.add_handler(plan_steps)
     for conversation in conversations:
         application.add_handler(conversation)
-    for feature_handler in [*settings.handlers(), common.help_handler()]:
+    for feature_handler in [*settings.handlers(), common.help_handler(), *data.handlers()]:
         application.add_handler(feature_handler)
     for feature in [*homework.handlers(), *session.handlers()]:
         application.add_handler(feature)

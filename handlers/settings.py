@@ -190,6 +190,9 @@ def data_view(context: BetweenContext) -> tuple[str, list[list[Button]]]:
             "are used only to help you and for the summaries you ask for."
         )
         toggle = (t.gettext("Allow storing my data"), "st:consent:yes")
+    text += "\n\n" + t.gettext(
+        "/export sends you a copy of everything Between keeps about you; /forget erases it."
+    )
     return text, [[toggle], [(t.gettext("« Back"), "st:home")]]
 
 
