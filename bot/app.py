@@ -31,6 +31,7 @@ from handlers import (
     common,
     data,
     homework,
+    insights,
     nudges,
     onboarding,
     plans,
@@ -79,6 +80,7 @@ def build_application(
             homework.NAME: homework.IDLE_TIMEOUT,
             session.NAME: session.IDLE_TIMEOUT,
             plans.NAME: plans.IDLE_TIMEOUT,
+            insights.NAME: insights.IDLE_TIMEOUT,
         },
     )
     builder = (
@@ -138,6 +140,7 @@ def register(application: BetweenApplication) -> None:
             timezone.conversation(),
             safetyplan.conversation(),
             checkin.conversation(),
+            insights.conversation(),
         ]
         # First in the features' group: while its question is the latest one asked, the
         # typed words are the plan's (the flow's own filter knows when they are not).
@@ -151,7 +154,12 @@ def register(application: BetweenApplication) -> None:
     application.add_handler(plan_steps)
     for conversation in conversations:
         application.add_handler(conversation)
-    for feature_handler in [*settings.handlers(), common.help_handler(), *data.handlers()]:
+    for feature_handler in [
+        *settings.handlers(),
+        common.help_handler(),
+        *data.handlers(),
+        *insights.handlers(),
+    ]:
         application.add_handler(feature_handler)
     for feature in [*homework.handlers(), *session.handlers()]:
         application.add_handler(feature)

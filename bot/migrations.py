@@ -325,4 +325,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX reminders_by_plan ON reminders (plan_id) WHERE plan_id IS NOT NULL",
         ),
     ),
+    Migration(
+        version=7,
+        name="report name",
+        statements=(
+            # The name the person chose to put on the report for their therapist.
+            "ALTER TABLE users ADD COLUMN report_name TEXT",
+        ),
+    ),
 )

@@ -105,6 +105,15 @@ async def all_of(db: Database, user_id: int) -> list[CheckIn]:
     return [_checkin(row) for row in rows]
 
 
+async def between(db: Database, user_id: int, since: datetime, until: datetime) -> list[CheckIn]:
+    """The check-ins made in [since, until), oldest first."""
+    rows = await db.fetchall(
+        "SELECT * FROM checkins WHERE user_id = ? AND at >= ? AND at < ? ORDER BY at, id",
+        (user_id, iso(since), iso(until)),
+    )
+    return [_checkin(row) for row in rows]
+
+
 async def count_since(db: Database, user_id: int, since: datetime) -> int:
     row = await db.fetchone(
         "SELECT COUNT(*) AS n FROM checkins WHERE user_id = ? AND at >= ?",

@@ -182,3 +182,19 @@ async def questions(db: Database, user_id: int) -> list[tuple[str, str]]:
         (user_id,),
     )
     return [(str(row["text"]), str(row["source"])) for row in rows]
+
+
+async def days_between(
+    db: Database, user_id: int, first: date, last: date
+) -> list[tuple[int, date, str, str | None]]:
+    """(homework, day, done or not done, barrier) for the person's days in [first, last]."""
+    rows = await db.fetchall(
+        "SELECT homework_id, day, status, barrier FROM homework_days "
+        "WHERE user_id = ? AND day >= ? AND day <= ? ORDER BY day, homework_id",
+        (user_id, first.isoformat(), last.isoformat()),
+    )
+    return [
+        (int(row["homework_id"]), date.fromisoformat(str(row["day"])), str(row["status"]),
+         row["barrier"])
+        for row in rows
+    ]  # fmt: skip

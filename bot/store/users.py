@@ -24,6 +24,7 @@ class Person:
     quiet_from: str | None = None
     quiet_until: str | None = None
     nudges_paused_until: datetime | None = None
+    report_name: str | None = None  # the name on the report for the therapist
 
     @property
     def has_consented(self) -> bool:
@@ -46,6 +47,7 @@ def _person(row: aiosqlite.Row) -> Person:
         quiet_from=row["quiet_from"],
         quiet_until=row["quiet_until"],
         nudges_paused_until=moment(row["nudges_paused_until"]),
+        report_name=row["report_name"],
     )
 
 
@@ -135,6 +137,13 @@ async def set_country(db: Database, user_id: int, country: str | None, now: date
 async def settings_row(db: Database, user_id: int) -> aiosqlite.Row | None:
     """The person's row as stored, for the nudge rules (bot/store/reminders.person_settings)."""
     return await db.fetchone("SELECT * FROM users WHERE user_id = ?", (user_id,))
+
+
+async def set_report_name(db: Database, user_id: int, name: str | None, now: datetime) -> None:
+    await db.execute(
+        "UPDATE users SET report_name = ?, updated_at = ? WHERE user_id = ?",
+        (name, iso(now), user_id),
+    )
 
 
 async def set_quiet_hours(

@@ -1,0 +1,205 @@
+"""/week, /report and /prep over real HTTP, on a seeded fortnight: the chart is a real
+picture, the PDF holds the check-ins, the pattern and the homework (read back with pypdf),
+in Russian too, and /prep says it in a few honest lines."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from matplotlib.image import imread
+from pypdf import PdfReader
+
+from bot.app import BetweenApplication, services_of
+from bot.standin import BotMessage, FakeUser, StandinServer
+from bot.store import checkins, homework, users
+from bot.store import plans as plan_store
+
+from .conftest import FixedClock
+from .flows import onboarded
+
+pytestmark = pytest.mark.usefixtures("private_log")
+
+NEW_YORK = ZoneInfo("America/New_York")
+MOSCOW = ZoneInfo("Europe/Moscow")
+# The fixed clock is Monday 2026-11-23 09:30 UTC: 04:30 that Monday in New York.
+MONDAYS = (datetime(2026, 11, 16, 8, 0), datetime(2026, 11, 9, 8, 15))
+
+
+async def seed(bot: BetweenApplication, user_id: int, where: ZoneInfo, note: str) -> None:
+    """Two weeks of check-ins: five high ones on the last two Monday mornings (with a note
+    naming the meeting), calmer afternoons from Tuesday to Friday; a homework done three
+    days and skipped two; a plan used once. The last two weeks (10–23 November) hold the
+    Monday of the 16th and eight afternoons; the last seven days, four afternoons."""
+    db = services_of(bot).db
+    message = 1000
+    moments: list[tuple[datetime, str, int, str | None]] = []
+    for week in (0, 1):
+        monday = datetime(2026, 11, 16, tzinfo=where) - timedelta(weeks=week)
+        for minutes in (0, 10, 20, 30, 40):  # five high check-ins each Monday morning
+            moments.append((monday.replace(hour=8, minute=minutes), "fearful/anxious", 8, note))
+        for day in (1, 2, 3, 4):  # calmer afternoons
+            moments.append(
+                (monday.replace(hour=15) + timedelta(days=day), "bad/tired", 3, "long day")
+            )
+    for local, place, intensity, text in moments:
+        message += 1
+        ident = await checkins.start(
+            db, user_id=user_id, message_id=message, now=local.astimezone(UTC), local=local,
+            timezone=str(where), place=place, intensity=intensity, source="command",
+        )  # fmt: skip
+        await checkins.answer(
+            db, user_id, ident, local.astimezone(UTC), note=text, technique="box_breathing",
+            intensity_after=max(1, intensity - 3),
+        )  # fmt: skip
+    now = services_of(bot).clock()
+    item = await homework.create(db, user_id, "Thought record", now)
+    days = [(1, "done", None), (2, "done", None), (3, "done", None), (4, "not_done", "too_big"),
+            (5, "not_done", "no_time")]  # fmt: skip
+    for days_back, status, barrier in days:
+        when = (now - timedelta(days=days_back)).astimezone(where).date()
+        await homework.mark_day(db, item, user_id, when, status, now, barrier)
+    await homework.add_question(db, user_id, "Why are Mondays so hard?", "prep", now)
+    plan = await plan_store.draft(
+        db, user_id, cue="I feel anxious", response="I will breathe", locale="en",
+        feeling="fearful", now=now,
+    )  # fmt: skip
+    await plan_store.save(db, plan, user_id, now)
+    use = await plan_store.shown(db, plan, user_id, source="checkin", now=now - timedelta(days=1))
+    await plan_store.answer(db, use, user_id, "used", now)
+
+
+def pdf_text(message: BotMessage) -> str:
+    assert message.document is not None
+    assert message.document.data.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(message.document.data))
+    assert 1 <= len(reader.pages) <= 2
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+async def make_report(person: FakeUser, period: str, *, name: str | None = None) -> BotMessage:
+    await person.send("/report")
+    ask = await person.next_reply()
+    assert "Which period?" in ask.text
+    await person.tap(ask, period)
+    step = await person.next_reply()
+    if name is not None:
+        await person.send(name)
+        step = await person.next_reply()
+    await person.tap(step, "rp:make")
+    while True:
+        reply = await person.next_reply()
+        if reply.document is not None:
+            return reply
+
+
+async def test_week_sends_a_real_chart_and_what_stood_out(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    maya = await onboarded(standin, 9801, "en")
+    await seed(bot, 9801, NEW_YORK, "meeting with my manager")
+    await maya.send("/week")
+    week = await maya.next_reply()
+    assert week.photo is not None and week.photo.startswith(b"\x89PNG")
+    image = imread(io.BytesIO(week.photo))
+    height, width = image.shape[:2]
+    assert width >= 800 and height >= 400
+    background = image[0, 0]
+    differing = (abs(image[..., :3] - background[:3]).sum(axis=2) > 0.05).mean()
+    assert differing > 0.05, "the chart is not blank"
+    text = week.text
+    assert "Your last seven days" in text
+    assert "4 check-ins." in text  # 17–23 November, before this Monday's: four afternoons
+    assert "Most often: Tired (4)." in text
+    assert "Homework “Thought record”: done on 3 days, not done on 2 days." in text
+    assert "What got in the way:" in text and "Too big (1)" in text and "No time today (1)" in text
+    assert "Plans: came back 1 time, used 1." in text
+
+
+async def test_report_pdf_holds_the_check_ins_the_pattern_and_the_homework(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    ann = await onboarded(standin, 9802, "en")
+    await seed(bot, 9802, NEW_YORK, "meeting with my manager")
+    await ann.send("/report")
+    ask = await ann.next_reply()
+    await ann.tap(ask, "The last two weeks")
+    name_step = await ann.next_reply()
+    assert "Whose summary is it?" in name_step.text
+    await ann.send("Ann K.")
+    preview = await ann.next_reply()
+    assert "Your report will contain" in preview.text and "Ann K." in preview.text
+    assert "13 check-ins" in preview.text
+    assert "What was happening, in your words" in preview.text
+    await ann.tap(preview, "Make the PDF")
+    document = await ann.next_reply()
+    while document.document is None:
+        document = await ann.next_reply()
+    assert document.document.file_name.endswith(".pdf")
+    actions = [r.params.get("action") for r in standin.requests if r.method == "sendChatAction"]
+    assert "upload_document" in actions  # an indicator while it renders
+    text = pdf_text(document)
+    assert "From: Ann K." in text and "Shared by the client" in text
+    assert "Higher intensity on Monday, in the morning: 5 of 5 check-ins at 7 or more." in text
+    assert "Fearful › Anxious" in text and "meeting with my manager" in text
+    assert "Thought record" in text and "Why are Mondays so hard?" in text
+    assert (await users.get(services_of(bot).db, 9802)).report_name == "Ann K."  # type: ignore[union-attr]
+
+    # Next time the name is remembered, and notes and triggers can be left out.
+    assert "Your report is ready" in (await ann.next_reply()).text  # the preview, edited
+    await ann.send("/report")
+    await ann.tap(await ann.next_reply(), "The last two weeks")
+    preview = await ann.next_reply()
+    assert "Ann K." in preview.text
+    await ann.tap(preview, "Leave out notes and triggers")
+    preview = await ann.next_reply()
+    assert "Without your notes and triggers" in preview.text
+    await ann.tap(preview, "Make the PDF")
+    document = await ann.next_reply()
+    while document.document is None:
+        document = await ann.next_reply()
+    text = pdf_text(document)
+    assert "meeting with my manager" not in text and "Fearful › Anxious" in text
+
+
+async def test_report_in_russian_has_cyrillic_text(
+    standin: StandinServer, bot: BetweenApplication, clock: FixedClock
+) -> None:
+    ivan = await onboarded(standin, 9803, "ru")
+    await seed(bot, 9803, MOSCOW, "совещание с начальником")
+    document = await make_report(ivan, "rp:p:two", name="Иван")
+    text = pdf_text(document)
+    assert "Иван" in text and "совещание с начальником" in text
+    assert any("\u0400" <= ch <= "\u04ff" for ch in text.replace("Иван", ""))
+
+
+async def test_prep_says_it_in_a_few_honest_lines(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    pat = await onboarded(standin, 9804, "en")
+    await seed(bot, 9804, NEW_YORK, "meeting with my manager")
+    await pat.send("/prep")
+    prep = await pat.next_reply()
+    lines = prep.text.split("\n")
+    assert lines[0].startswith("For my next session")
+    assert (
+        "What I did: checked in 13 times, did “Thought record” on 3 days, used a plan 1 time."
+        in prep.text
+    )
+    assert "What got in the way: No time today, Too big." in prep.text
+    assert "A pattern I noticed: Higher intensity on Monday, in the morning" in prep.text
+    assert "Why are Mondays so hard?" in prep.text
+    assert len(lines) <= 6
+
+
+async def test_week_with_nothing_yet_is_kind_and_still_a_picture(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    new = await onboarded(standin, 9805, "en")
+    await new.send("/week")
+    week = await new.next_reply()
+    assert week.photo is not None and week.photo.startswith(b"\x89PNG")
+    assert "0 check-ins." in week.text and "/checkin" in week.text
+    assert "Higher intensity" not in week.text  # no pattern from nothing
