@@ -197,7 +197,9 @@ async def whole_year(folder: Path, count: int, runs: int) -> None:
     assert person is not None
     local_now = now.astimezone(ZONE)
     first = (local_now - timedelta(days=364)).date()
-    period = Period(now - timedelta(days=365), now + timedelta(days=1), first, local_now.date())
+    period = Period(
+        now - timedelta(days=365), now + timedelta(days=1), first, local_now.date(), ZONE
+    )
     t = translator("en")
     seconds = []
     for _ in range(runs):

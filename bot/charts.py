@@ -94,11 +94,12 @@ class ChartLabels:
 def grid_cell(at: datetime) -> tuple[int, int]:
     """The heatmap cell of a local time: (weekday row, Monday 0; part-of-day column).
 
-    Columns follow PART_STARTS; before 05:00 is the night of the day before.
+    Columns follow PART_STARTS; before 05:00 is night, on the calendar day (as
+    bot/insights.py counts it, so the grid and the patterns' sentences agree).
     """
     hour = at.hour
     if hour < PART_STARTS[0]:
-        return (at.weekday() - 1) % 7, 3
+        return at.weekday(), 3
     part = sum(1 for begins in PART_STARTS[1:] if hour >= begins)
     return at.weekday(), part
 

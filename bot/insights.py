@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import TypeVar
@@ -266,8 +266,10 @@ def find_patterns(
     min_points: int = MIN_POINTS,
     high: int = HIGH,
     min_share: float = MIN_SHARE,
+    kinds: Collection[str] = _KINDS,
 ) -> list[Pattern]:
-    """The groups of check-ins clearly more intense than the rest (see the module's rules)."""
+    """The groups of check-ins clearly more intense than the rest (see the module's rules),
+    of these kinds only (without "trigger" when the notes are left out)."""
     if len(points) < 2 * min_points:
         return []
     groups: dict[tuple[str, int | None, str | None, str | None], set[int]] = defaultdict(set)
@@ -280,6 +282,8 @@ def find_patterns(
             groups["trigger", None, None, word].add(i)
     found: list[tuple[_Rank, frozenset[int], Pattern]] = []
     for (kind, weekday, part, key), members in groups.items():
+        if kind not in kinds:
+            continue
         inside = [points[i].intensity for i in members]
         outside = [p.intensity for i, p in enumerate(points) if i not in members]
         if len(inside) < min_points or len(outside) < min_points:

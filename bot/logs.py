@@ -43,6 +43,10 @@ def configure_logging(level: str = "INFO", secrets: list[str] | None = None) -> 
         handler.addFilter(redactor)
     for noisy in ("httpx", "httpcore", "apscheduler", "tornado.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # The PDF's font libraries log the characters they draw (a person's name and notes):
+    # their errors only, never their text.
+    for private in ("fpdf", "fontTools"):
+        logging.getLogger(private).setLevel(logging.ERROR)
     # PTB's debug logs print whole updates, message text included: never below INFO.
     logging.getLogger("telegram").setLevel(
         max(logging.INFO, logging.getLogger().getEffectiveLevel())

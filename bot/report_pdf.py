@@ -18,6 +18,7 @@ two pages. Every page ends with the footer text and "page/total".
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -27,6 +28,11 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.errors import FPDFException
 from PIL import Image
+
+# fpdf2 and fontTools log the characters they draw or lack (a person's name, their notes):
+# only their errors reach the logs, never the text.
+for _library in ("fpdf", "fontTools"):
+    logging.getLogger(_library).setLevel(logging.ERROR)
 
 FONT = "DejaVu"
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"

@@ -18,16 +18,17 @@ from typing import Any
 
 from telegram import InputFile, Update
 from telegram.constants import ChatAction
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot import callbacks
 from bot.clock import from_iso
 from bot.context import BetweenContext
 from bot.i18n import Translator
 from bot.store import checkins, everything
+from bot.weeks import zone
 from content.techniques import library
 from handlers.checkin import place_path, tech_text
-from handlers.common import PRIVATE, edit, is_double_tap, keyboard, mark_finished
+from handlers.common import PRIVATE, edit, is_double_tap, keyboard
 
 _log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ async def export_command(update: Update, context: BetweenContext) -> None:
     await message.chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     now = services.clock()
     rows = await everything.export(services.db, person.user_id, message.chat.id)
-    stamp = now.strftime("%Y-%m-%d")
+    stamp = now.astimezone(zone(person.timezone)).date().isoformat()  # the person's day
     await message.reply_document(
         InputFile(_export_json(rows, now), filename=f"between-{stamp}.json"),
         caption=t.gettext(
@@ -155,7 +156,9 @@ async def forget_tapped(update: Update, context: BetweenContext) -> None:
         return
     services = context.services
     assert query.message is not None
-    erased = await everything.forget(services.db, person.user_id, query.message.chat.id)
+    chat_id = query.message.chat.id
+    erased = await everything.forget(services.db, person.user_id, chat_id)
+    _end_conversations(context, chat_id, person.user_id)
     context.application.drop_user_data(person.user_id)
     await services.scheduler.refresh_person(person.user_id)  # no reminder is left to send
     for job in context.job_queue.jobs() if context.job_queue else ():
@@ -163,9 +166,21 @@ async def forget_tapped(update: Update, context: BetweenContext) -> None:
             job.schedule_removal()  # such as a check-in's body-first minute
     await query.answer()
     await edit(query, erased_text(t, erased))
-    mark_finished(context, query)
+    # Nothing is written for the person after this: no note of the finished flow (a
+    # second tap erases the bare row that tap made, and says the same).
     context.person = None
     _log.info("person forgotten user=%d rows=%d", person.user_id, sum(erased.values()))
+
+
+def _end_conversations(context: BetweenContext, chat_id: int, user_id: int) -> None:
+    """End every flow the person was in, so that none writes their words back after
+    the erase. PTB holds conversation states in memory and has no public way to end one
+    from outside; its own END path (used on timeouts) does it."""
+    key = (chat_id, user_id)
+    for group in context.application.handlers.values():
+        for handler in group:
+            if isinstance(handler, ConversationHandler):
+                handler._update_state(ConversationHandler.END, key)
 
 
 def erased_text(t: Translator, erased: dict[str, int]) -> str:

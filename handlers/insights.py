@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from html import escape
 from typing import Any
 
@@ -53,8 +53,9 @@ from bot.weeks import zone
 from content.homework import BARRIERS
 from content.techniques import library
 from content.wheel import FEELING_CONTEXT, wheel
+from handlers.cards import clip
 from handlers.checkin import place_path, tech_text
-from handlers.common import PRIVATE, Button, edit, keyboard
+from handlers.common import PRIVATE, Button, edit, keyboard, mark_finished
 
 _log = logging.getLogger(__name__)
 
@@ -67,6 +68,14 @@ WEEK, TWO_WEEKS, SINCE_SESSION = "week", "two", "session"
 PERIODS = (WEEK, TWO_WEEKS, SINCE_SESSION)
 # The report's table: the most recent rows, so that it stays one or two pages.
 TABLE_ROWS = 40
+TABLE_MIN = 12
+SECTION_LINES = 14  # lines of sections (headings included) that leave the table whole
+WRAP = 95  # characters of a section's line on the page, about
+# The latest questions for the therapist shown, and how much of any one item (a question,
+# a homework's text) is shown: the messages and the PDF stay within their limits.
+QUESTIONS = 5
+ITEM_SHOWN = 200
+HOMEWORK_SHOWN = 6
 REPORT_DPI = 165  # the chart is scaled down to the page's width: drawn sharper for print
 NAME_LIMIT = 60
 PART_PHRASES = {
@@ -85,10 +94,11 @@ PART_NAMES = {
 
 @dataclass(frozen=True)
 class Period:
-    since: datetime  # UTC
-    until: datetime  # UTC
+    since: datetime
+    until: datetime
     first: date  # local days, inclusive
     last: date
+    where: tzinfo  # the person's zone, in which the days are counted
 
 
 @dataclass(frozen=True)
@@ -115,7 +125,7 @@ def _days(now: datetime, timezone: str | None, days: int) -> Period:
     first = today - timedelta(days=days - 1)
     since = datetime.combine(first, time(0), tzinfo=where)
     until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=where)
-    return Period(since, until, first, today)
+    return Period(since, until, first, today, where)
 
 
 async def last_session_start(services: Services, person: Person) -> datetime | None:
@@ -145,7 +155,7 @@ async def period_of(services: Services, person: Person, key: str) -> Period | No
         where = zone(person.timezone)
         today = now.astimezone(where).date()
         until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=where)
-        return Period(start, until, start.astimezone(where).date(), today)
+        return Period(start, until, start.astimezone(where).date(), today, where)
     return _days(now, person.timezone, 7)
 
 
@@ -164,7 +174,10 @@ def _point(row: checkins.CheckIn) -> Point:
 async def gather(services: Services, person: Person, period: Period) -> Gathered:
     db = services.db
     rows = await checkins.between(db, person.user_id, period.since, period.until)
-    items = {item.homework_id: item.text for item in await homework.of_person(db, person.user_id)}
+    items = {
+        item.homework_id: clip(item.text, ITEM_SHOWN)
+        for item in await homework.of_person(db, person.user_id)
+    }
     done: Counter[str] = Counter()
     not_done: Counter[str] = Counter()
     barriers: Counter[str] = Counter()
@@ -188,7 +201,10 @@ async def gather(services: Services, person: Person, period: Period) -> Gathered
         not_done=not_done,
         barriers=barriers,
         plans=await plan_store.counts(db, person.user_id, period.since, period.until),
-        questions=[text for text, _source in await homework.questions(db, person.user_id)],
+        questions=[
+            clip(text, ITEM_SHOWN)
+            for text, _source in (await homework.questions(db, person.user_id))[-QUESTIONS:]
+        ],
     )
 
 
@@ -289,7 +305,7 @@ def overview_lines(t: Translator, data: Gathered, *, with_notes: bool = True) ->
 
 def homework_lines(t: Translator, data: Gathered) -> list[str]:
     lines = []
-    for text in sorted(set(data.done) | set(data.not_done)):
+    for text in sorted(set(data.done) | set(data.not_done))[:HOMEWORK_SHOWN]:
         lines.append(
             t.gettext(
                 "Homework “{homework}”: done on {done}, not done on {not_done}.",
@@ -339,8 +355,8 @@ def chart_labels(t: Translator, period: Period, days: int) -> ChartLabels:
             str(format_date(period.first + timedelta(days=n), "EEE d", locale=t.locale))
             for n in range(days)
         ]
-        if days <= 14
-        else [],
+        if days <= 7
+        else [],  # longer: the chart writes the days on two lines itself
         empty=t.gettext("No check-ins in this period yet."),
         count_label=t.gettext("check-ins"),
         decimal_separator=get_decimal_symbol(t.locale),
@@ -351,7 +367,7 @@ def _chart(t: Translator, data: Gathered, dpi: int = 110) -> bytes:
     period = data.period
     days = (period.last - period.first).days + 1
     points = [ChartPoint(p.local_at, p.intensity, p.family) for p in data.points]
-    start = datetime.combine(period.first, time(0), tzinfo=period.since.tzinfo)
+    start = datetime.combine(period.first, time(0), tzinfo=period.where)
     return week_chart(points, start, days, chart_labels(t, period, days), dpi=dpi)
 
 
@@ -387,7 +403,7 @@ async def week_command(update: Update, context: BetweenContext) -> None:
     await message.reply_photo(InputFile(png, filename="week.png"), caption=caption)
     if rest:
         await message.reply_text(rest)
-    _log.info("week shown user=%d checkins=%d", person.user_id, text.count("\n"))
+    _log.info("week shown user=%d", person.user_id)
 
 
 # --- /report -------------------------------------------------------------------------------------
@@ -416,30 +432,8 @@ async def report_for(
 ) -> bytes:
     data = await gather(services, person, period)
     name = person.report_name or t.gettext("a client")
-    patterns = (
-        find_patterns(data.points, t.locale)
-        if with_notes
-        else [p for p in find_patterns(data.points, t.locale) if p.kind != "trigger"]
-    )
-    techniques = library()
-    table = data.rows[-TABLE_ROWS:]
-    rows = []
-    for row in table:
-        local = from_iso(row.local_at)
-        technique = techniques.get(row.technique) if row.technique else None
-        last = row.intensity_after or row.intensity_rerated
-        rows.append(
-            ReportRow(
-                date=str(format_date(local.date(), "EEE d MMM", locale=t.locale)),
-                time=str(format_time(local.time(), "short", locale=t.locale)),
-                feeling=place_path(t, row.place),
-                before=str(row.intensity),
-                after="" if last is None else str(last),
-                trigger=(row.note or "—") if with_notes else "—",
-                technique=tech_text(t, technique.name) if technique else "—",
-            )
-        )
-    earlier = len(data.rows) - len(table)
+    kinds = ("slot", "trigger", "family") if with_notes else ("slot", "family")
+    patterns = find_patterns(data.points, t.locale, kinds=kinds)
     sections = [
         (t.gettext("The period in short"), overview_lines(t, data, with_notes=with_notes)),
         (
@@ -460,18 +454,38 @@ async def report_for(
                 "If {cue}, then {response}. ({state})",
                 cue=plan.cue,
                 response=plan.response,
-                state=t.gettext("paused")
-                if plan.paused
-                else t.ngettext(
-                    "used {used} of {n} time", "used {used} of {n} times",
-                    usage.get(plan.plan_id, (0, 0))[1], used=usage.get(plan.plan_id, (0, 0))[0],
-                ),
+                state=_plan_state(t, plan, usage.get(plan.plan_id, (0, 0))),
             )
             for plan in saved_plans[:8]
-        ]  # fmt: skip
+        ]
         sections.append((t.gettext("Plans"), [*plan_lines(t, data), *listed]))
     if data.questions:
         sections.append((t.gettext("Questions I want to ask"), data.questions))
+    techniques = library()
+    # The table gives way to longer sections, so that the report stays at two pages.
+    lines = sum(
+        1 + sum(1 + len(line) // WRAP for line in section_lines)
+        for _heading, section_lines in sections
+    )
+    room = max(TABLE_MIN, TABLE_ROWS - 2 * max(0, lines - SECTION_LINES))
+    table = data.rows[-room:]
+    rows = []
+    for row in table:
+        local = from_iso(row.local_at)
+        technique = techniques.get(row.technique) if row.technique else None
+        last = row.intensity_after or row.intensity_rerated
+        rows.append(
+            ReportRow(
+                date=str(format_date(local.date(), "EEE d MMM", locale=t.locale)),
+                time=str(format_time(local.time(), "HH:mm", locale=t.locale)),  # fits the column
+                feeling=place_path(t, row.place),
+                before=str(row.intensity),
+                after="" if last is None else str(last),
+                trigger=(row.note or "—") if with_notes else "—",
+                technique=tech_text(t, technique.name) if technique else "—",
+            )
+        )
+    earlier = len(data.rows) - len(table)
     report = Report(
         title=t.gettext("Between: a summary for my therapist"),
         from_line=t.gettext("From: {name} · {period}", name=name, period=period_text(t, period)),
@@ -498,6 +512,15 @@ async def report_for(
         footer=t.gettext("Between · shared by the client"),
     )
     return await asyncio.to_thread(render_report, report)
+
+
+def _plan_state(t: Translator, plan: plan_store.Plan, use: tuple[int, int]) -> str:
+    used, shown = use
+    if plan.paused:
+        return t.gettext("paused")
+    if not shown:
+        return t.gettext("it hasn't come back yet")
+    return t.ngettext("used {used} of {n} time", "used {used} of {n} times", shown, used=used)
 
 
 def _period_rows(t: Translator, has_session: bool) -> list[list[Button]]:
@@ -702,6 +725,7 @@ async def make_tapped(update: Update, context: BetweenContext) -> int:
         caption=t.gettext("Here is your report, to forward to your therapist if you wish."),
     )
     await edit(query, t.gettext("Your report is ready: it is the document below."))
+    mark_finished(context, query)  # a second tap on Make the PDF is answered quietly
     _log.info("report made user=%d bytes=%d", person.user_id, len(pdf))
     return ConversationHandler.END
 
@@ -712,6 +736,7 @@ async def cancel_tapped(update: Update, context: BetweenContext) -> int:
     await query.answer()
     context.memo.pop(MEMO, None)
     await edit(query, context.t.gettext("Okay, no report."))
+    mark_finished(context, query)
     return ConversationHandler.END
 
 
@@ -760,7 +785,7 @@ async def prep_text(services: Services, person: Person, t: Translator) -> str:
     did = [t.ngettext("checked in {n} time", "checked in {n} times", len(data.points))]
     did += [
         t.ngettext("did “{homework}” on {n} day", "did “{homework}” on {n} days", n, homework=text)
-        for text, n in data.done.most_common()
+        for text, n in data.done.most_common(HOMEWORK_SHOWN)
     ]
     if data.plans.used:
         did.append(t.ngettext("used a plan {n} time", "used a plan {n} times", data.plans.used))

@@ -174,8 +174,8 @@ def test_renders_in_worker_threads_match_one_made_alone() -> None:
         (datetime(2026, 11, 16, 12, 0, tzinfo=BERLIN), (0, 1)),  # Monday afternoon
         (datetime(2026, 11, 18, 17, 30, tzinfo=BERLIN), (2, 2)),  # Wednesday evening
         (datetime(2026, 11, 22, 23, 0, tzinfo=BERLIN), (6, 3)),  # Sunday night
-        (datetime(2026, 11, 17, 1, 0, tzinfo=BERLIN), (0, 3)),  # 1 a.m. Tuesday: Monday night
-        (datetime(2026, 11, 16, 4, 59, tzinfo=BERLIN), (6, 3)),  # before 5 on Monday: Sunday
+        (datetime(2026, 11, 17, 1, 0, tzinfo=BERLIN), (1, 3)),  # 1 a.m. Tuesday: Tuesday night
+        (datetime(2026, 11, 16, 4, 59, tzinfo=BERLIN), (0, 3)),  # before 5 on Monday: night
         (datetime(2026, 11, 16, 5, 0, tzinfo=BERLIN), (0, 0)),
     ],
 )

@@ -340,3 +340,22 @@ def test_trigger_patterns_from_notes(
         keyed("trigger", boss, high=4, total=4, mean=32 / 4),
         keyed("trigger", meeting, high=4, total=5, mean=35 / 5),
     ]
+
+
+def test_leaving_out_triggers_keeps_the_other_patterns() -> None:
+    """A trigger word covering the same check-ins as a family would take the family's
+    place; with triggers left out (the report without notes), the family is still found."""
+    zone = ZoneInfo("Europe/Berlin")
+    points = [
+        Point(datetime(2026, 11, 2 + d, 9 + d % 3, tzinfo=zone), "angry", "angry", 8,
+              None, None, "boss shouted")
+        for d in range(5)
+    ] + [
+        Point(datetime(2026, 11, 2 + d, 15, tzinfo=zone), "happy", "happy", 3, None, None,
+              "quiet walk")
+        for d in range(6)
+    ]  # fmt: skip
+    kinds = [p.kind for p in find_patterns(points, "en")]
+    assert "trigger" in kinds and "family" not in kinds  # the same check-ins, said once
+    without = find_patterns(points, "en", kinds=("slot", "family"))
+    assert [(p.kind, p.key, p.high, p.total) for p in without] == [("family", "angry", 5, 5)]

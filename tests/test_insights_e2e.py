@@ -82,7 +82,6 @@ def pdf_text(message: BotMessage) -> str:
 async def make_report(person: FakeUser, period: str, *, name: str | None = None) -> BotMessage:
     await person.send("/report")
     ask = await person.next_reply()
-    assert "Which period?" in ask.text
     await person.tap(ask, period)
     step = await person.next_reply()
     if name is not None:
@@ -203,3 +202,54 @@ async def test_week_with_nothing_yet_is_kind_and_still_a_picture(
     assert week.photo is not None and week.photo.startswith(b"\x89PNG")
     assert "0 check-ins." in week.text and "/checkin" in week.text
     assert "Higher intensity" not in week.text  # no pattern from nothing
+
+
+async def test_a_long_period_with_many_questions_stays_at_two_pages_and_logs_no_words(
+    standin: StandinServer, bot: BetweenApplication, private_log: pytest.LogCaptureFixture
+) -> None:
+    """45 check-ins with long notes, 12 questions and 6 homework items: the table gives way
+    so the PDF stays at two pages; a name the font lacks (李明) never reaches the logs."""
+    kim = await onboarded(standin, 9806, "en")
+    await seed(bot, 9806, NEW_YORK, "meeting with my manager " + "and more " * 30)
+    db = services_of(bot).db
+    now = services_of(bot).clock()
+    for n in range(12):
+        await homework.add_question(db, 9806, f"Question {n}: " + "why " * 40, "prep", now)
+    for n in range(6):
+        item = await homework.create(db, 9806, f"Homework {n} " + "long " * 60, now)
+        await homework.mark_day(db, item, 9806, now.astimezone(NEW_YORK).date(), "done", now)
+    for n in range(31):
+        local = datetime(2026, 11, 21, 9, 0, tzinfo=NEW_YORK) + timedelta(minutes=n)
+        await checkins.start(
+            db, user_id=9806, message_id=5000 + n, now=local.astimezone(UTC), local=local,
+            timezone="America/New_York", place="sad/lonely", intensity=4, source="command",
+        )  # fmt: skip
+    document = await make_report(kim, "rp:p:two", name="李明 Kim")
+    text = pdf_text(document)  # asserts one or two pages
+    assert "Question 11" in text and "Question 6" not in text  # the latest five questions
+    assert "Kim" in text
+    assert "李" not in private_log.text and "Question 11" not in private_log.text
+
+
+async def test_forget_ends_a_flow_in_progress_so_nothing_comes_back(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    ela = await onboarded(standin, 9807, "en")
+    await ela.send("/report")
+    await ela.tap(await ela.next_reply(), "The last seven days")
+    assert "Whose summary is it?" in (await ela.next_reply()).text
+    await ela.send("/forget")
+    await ela.tap(await ela.next_reply(), "Erase everything")
+    sure = await ela.next_reply()
+    await ela.tap(sure, "Yes, erase it all")
+    assert "Erased." in (await ela.next_reply()).text
+    await ela.send("Secret Name")  # the report's old question must not take it
+    reply = await ela.next_reply()
+    assert "Your report will contain" not in reply.text
+    await bot.update_persistence()
+    db = services_of(bot).db
+    person = await users.get(db, 9807)
+    assert person is None or person.report_name is None
+    for table in ("conversation_states", "user_data"):
+        rows = await db.fetchall(f"SELECT * FROM {table}")  # noqa: S608 - a constant
+        assert not any("9807" in str(tuple(row)) for row in rows), table
