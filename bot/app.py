@@ -140,11 +140,12 @@ def register(application: BetweenApplication) -> None:
             timezone.conversation(),
             safetyplan.conversation(),
             checkin.conversation(),
-            insights.conversation(),
         ]
-        # First in the features' group: while its question is the latest one asked, the
-        # typed words are the plan's (the flow's own filter knows when they are not).
+        # First in the features' group: while their question is the latest one asked,
+        # the typed words are the plan's or the report's (handlers/common.AwaitsText
+        # knows when they are not, and lets them through to the other flows).
         plan_steps = plans.conversation(application)
+        report_steps = insights.conversation(application)
     for group_handler in safety.group_handlers():
         application.add_handler(group_handler, group=GROUPS_GROUP)
     for handler in common.first_handlers():
@@ -152,6 +153,7 @@ def register(application: BetweenApplication) -> None:
     for safety_handler in safety.handlers(write_plan_part=safetyplan.write_part):
         application.add_handler(safety_handler, group=SAFETY_GROUP)
     application.add_handler(plan_steps)
+    application.add_handler(report_steps)
     for conversation in conversations:
         application.add_handler(conversation)
     for feature_handler in [

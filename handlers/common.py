@@ -4,7 +4,9 @@ errors, and the persistence flush after each update."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 from telegram import (
     CallbackQuery,
@@ -132,6 +134,49 @@ def _leaves_a_flow(update: Update) -> bool:
     if query is not None:
         return not (query.data or "").startswith("ci:")
     return bool(message is not None and message.text and message.text.startswith("/"))
+
+
+def awaiting(
+    memo: Mapping[Any, Any], claim: str, flow_key: str, state: str, now: float, idle: float
+) -> bool:
+    """Whether a flow's question (the flow's memo under `flow_key`, at `state`) is still
+    the one the person's words answer: it is the latest question asked for words (TEXT_FOR
+    names the flow's prefix `claim`), asked within `idle` seconds."""
+    flow = memo.get(flow_key)
+    if not isinstance(flow, dict) or flow.get("state") != state:
+        return False
+    seen = flow.get("seen")
+    fresh = isinstance(seen, int | float) and now - seen <= idle
+    return fresh and (memo.get(TEXT_FOR) or [None])[0] == claim
+
+
+class AwaitsText(filters.UpdateFilter):
+    """Typed words for a flow's question (see `awaiting`), read from the people's memos as
+    PTB holds them. A flow whose text steps carry this filter sits first among the
+    features: it takes the words only while its question is the latest one asked, and
+    lets them through to the other flows otherwise."""
+
+    def __init__(
+        self,
+        memos: Mapping[int, Mapping[Any, Any]],
+        clock: Callable[[], datetime],
+        claim: str,
+        flow_key: str,
+        state: str,
+        idle: timedelta,
+    ) -> None:
+        super().__init__(name=f"awaits_{claim}_{state}")
+        self._memos, self._clock = memos, clock
+        self._claim, self._flow_key, self._state = claim, flow_key, state
+        self._idle = idle.total_seconds()
+
+    def filter(self, update: Update) -> bool:
+        user = update.effective_user
+        memo = self._memos.get(user.id) if user is not None else None
+        now = self._clock().timestamp()
+        return memo is not None and awaiting(
+            memo, self._claim, self._flow_key, self._state, now, self._idle
+        )
 
 
 def _moves_on_from(update: Update, claim: object) -> bool:

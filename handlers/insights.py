@@ -45,7 +45,7 @@ from bot.insights import (
     top_triggers,
 )
 from bot.report_pdf import Report, ReportRow, render_report
-from bot.services import Services
+from bot.services import SERVICES_KEY, Services
 from bot.store import checkins, homework, sessions, users
 from bot.store import plans as plan_store
 from bot.store.users import Person
@@ -55,7 +55,7 @@ from content.techniques import library
 from content.wheel import FEELING_CONTEXT, wheel
 from handlers.cards import clip
 from handlers.checkin import place_path, tech_text
-from handlers.common import PRIVATE, Button, edit, keyboard, mark_finished
+from handlers.common import PRIVATE, TEXT_FOR, AwaitsText, Button, edit, keyboard, mark_finished
 
 _log = logging.getLogger(__name__)
 
@@ -565,9 +565,9 @@ async def period_tapped(update: Update, context: BetweenContext) -> str | int:
     _flow(context)["period"] = callbacks.field(query.data, f"{PREFIX}:p")
     person = context.person
     assert person is not None
-    if person.report_name is None:
+    if person.report_name is None and person.has_consented:
         return await _ask_name(update, context)
-    return await _preview(update, context)
+    return await _preview(update, context)  # without consent, nothing is kept: no name
 
 
 async def _ask_name(update: Update, context: BetweenContext) -> str:
@@ -582,6 +582,11 @@ async def _ask_name(update: Update, context: BetweenContext) -> str:
         "Whose summary is it? Type the name your therapist knows you by, or tap below. "
         "It is kept for the next report, and you can change it."
     )
+    # The words typed next are the name (handlers/common.AwaitsText), until the person
+    # moves on: marked before the question, which may be answered at once.
+    flow = _flow(context)
+    flow.update(state=NAME_STEP, seen=context.services.clock().timestamp())
+    context.memo[TEXT_FOR] = [PREFIX, "report"]
     query = update.callback_query
     if query is not None:
         await edit(query, text, keyboard(rows))
@@ -620,6 +625,9 @@ async def name_written(update: Update, context: BetweenContext) -> str:
 async def _preview(update: Update, context: BetweenContext) -> str:
     person = context.person
     assert person is not None
+    if (context.memo.get(TEXT_FOR) or [None])[0] == PREFIX:
+        context.memo.pop(TEXT_FOR, None)
+    _flow(context)["state"] = PREVIEW
     t = context.t
     services = context.services
     flow = _flow(context)
@@ -746,9 +754,16 @@ async def report_hint(update: Update, context: BetweenContext) -> None:
         await message.reply_text(context.t.gettext("Please tap one of the buttons."))
 
 
-def conversation() -> ConversationHandler[BetweenContext]:
+def conversation(application: Any) -> ConversationHandler[BetweenContext]:
+    """First among the features, with the plan's steps: its name step takes typed words
+    only while its question is the latest one asked (handlers/common.AwaitsText)."""
     Tap = CallbackQueryHandler[BetweenContext, object]
-    typed = PRIVATE & filters.TEXT & ~filters.COMMAND
+    services = application.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
+    awaited = AwaitsText(
+        application.user_data, services.clock, PREFIX, MEMO, NAME_STEP, IDLE_TIMEOUT
+    )
+    typed = PRIVATE & filters.TEXT & ~filters.COMMAND & awaited
     cancel = Tap(cancel_tapped, pattern=callbacks.pattern(f"{PREFIX}:x"))
     return ConversationHandler(
         entry_points=[CommandHandler("report", report_command, filters=PRIVATE)],

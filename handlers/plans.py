@@ -16,8 +16,7 @@ person who taps.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from functools import partial
 from html import escape
 from typing import Any
@@ -50,6 +49,7 @@ from handlers.common import (
     PRIVATE,
     SAFETY_PLAN_WRITING,
     TEXT_FOR,
+    AwaitsText,
     Button,
     edit,
     expired_button,
@@ -265,16 +265,6 @@ def _end_flow(context: BetweenContext) -> None:
     context.memo.pop(MEMO, None)
     if (context.memo.get(TEXT_FOR) or [None])[0] == PREFIX:
         context.memo.pop(TEXT_FOR, None)
-
-
-def waiting(memo: Mapping[Any, Any], state: str, now: float) -> bool:
-    """Whether this step's question is still the one the person's words answer."""
-    flow = memo.get(MEMO)
-    if not isinstance(flow, dict) or flow.get("state") != state:
-        return False
-    seen = flow.get("seen")
-    fresh = isinstance(seen, int | float) and now - seen <= IDLE_TIMEOUT.total_seconds()
-    return fresh and (memo.get(TEXT_FOR) or [None])[0] == PREFIX
 
 
 async def _reply(update: Update, text: str, rows: list[list[Button]] | None = None) -> Message:
@@ -1064,22 +1054,6 @@ def _with_id(action: str) -> str:
     return rf"^{PREFIX}:{action}:{ID}\Z"
 
 
-class _Awaited(filters.UpdateFilter):
-    """Typed words that answer this step's question: it is the latest question the bot
-    asked for words, within the hour. Read from the people's memos as PTB holds them."""
-
-    def __init__(
-        self, memos: Mapping[int, Mapping[Any, Any]], clock: Callable[[], datetime], state: str
-    ) -> None:
-        super().__init__(name=f"plan_awaits_{state}")
-        self._memos, self._clock, self._state = memos, clock, state
-
-    def filter(self, update: Update) -> bool:
-        user = update.effective_user
-        memo = self._memos.get(user.id) if user is not None else None
-        return memo is not None and waiting(memo, self._state, self._clock().timestamp())
-
-
 def conversation(application: Any) -> ConversationHandler[BetweenContext]:
     """The steps that wait for typed words: the first handler of the features' group."""
     Tap = CallbackQueryHandler[BetweenContext, object]
@@ -1088,7 +1062,9 @@ def conversation(application: Any) -> ConversationHandler[BetweenContext]:
     assert isinstance(services, Services)
 
     def typed(state: str) -> filters.BaseFilter:
-        awaited = _Awaited(application.user_data, services.clock, state)
+        awaited = AwaitsText(
+            application.user_data, services.clock, PREFIX, MEMO, state, IDLE_TIMEOUT
+        )
         return PRIVATE & filters.TEXT & ~filters.COMMAND & awaited
 
     back = Tap(back_tapped, pattern=_with_id("back"))

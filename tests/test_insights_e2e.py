@@ -253,3 +253,28 @@ async def test_forget_ends_a_flow_in_progress_so_nothing_comes_back(
     for table in ("conversation_states", "user_data"):
         rows = await db.fetchall(f"SELECT * FROM {table}")  # noqa: S608 - a constant
         assert not any("9807" in str(tuple(row)) for row in rows), table
+
+
+async def test_the_report_name_is_the_latest_question_even_when_homework_waits_for_words(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    """/homework waits for what the therapist suggested; /report then asks for a name:
+    the typed name is the report's. Asked again later, /homework gets the words."""
+    uli = await onboarded(standin, 9808, "en")
+    await uli.send("/homework")
+    assert "What did your therapist suggest" in (await uli.next_reply()).text
+    await uli.send("/report")
+    await uli.tap(await uli.next_reply(), "The last seven days")
+    assert "Whose summary is it?" in (await uli.next_reply()).text
+    await uli.send("Uli <3")
+    preview = await uli.next_reply()
+    assert "Your report will contain" in preview.text and "Uli &lt;3" in preview.html
+    db = services_of(bot).db
+    assert (await homework.of_person(db, 9808)) == []
+    person = await users.get(db, 9808)
+    assert person is not None and person.report_name == "Uli <3"
+    await uli.send("/homework")
+    assert "What did your therapist suggest" in (await uli.next_reply()).text
+    await uli.send("Breathing every morning")
+    await uli.next_reply()
+    assert [item.text for item in await homework.of_person(db, 9808)] == ["Breathing every morning"]
