@@ -543,6 +543,7 @@ async def report_command(update: Update, context: BetweenContext) -> str | int:
         return ConversationHandler.END
     t = context.t
     context.memo[MEMO] = {"period": WEEK, "notes": True}
+    _claim_text(context, PERIOD)
     has_session = await last_session_start(context.services, person) is not None
     await message.reply_text(
         t.gettext(
@@ -584,9 +585,7 @@ async def _ask_name(update: Update, context: BetweenContext) -> str:
     )
     # The words typed next are the name (handlers/common.AwaitsText), until the person
     # moves on: marked before the question, which may be answered at once.
-    flow = _flow(context)
-    flow.update(state=NAME_STEP, seen=context.services.clock().timestamp())
-    context.memo[TEXT_FOR] = [PREFIX, "report"]
+    _claim_text(context, NAME_STEP)
     query = update.callback_query
     if query is not None:
         await edit(query, text, keyboard(rows))
@@ -625,9 +624,7 @@ async def name_written(update: Update, context: BetweenContext) -> str:
 async def _preview(update: Update, context: BetweenContext) -> str:
     person = context.person
     assert person is not None
-    if (context.memo.get(TEXT_FOR) or [None])[0] == PREFIX:
-        context.memo.pop(TEXT_FOR, None)
-    _flow(context)["state"] = PREVIEW
+    _claim_text(context, PREVIEW)
     t = context.t
     services = context.services
     flow = _flow(context)
@@ -723,7 +720,7 @@ async def make_tapped(update: Update, context: BetweenContext) -> int:
         str(flow.get("period", WEEK)),
         with_notes=bool(flow.get("notes", True)),
     )
-    context.memo.pop(MEMO, None)
+    _end(context)
     if pdf is None:
         await edit(query, t.gettext("That period is not known any more. /report to start again."))
         return ConversationHandler.END
@@ -742,16 +739,34 @@ async def cancel_tapped(update: Update, context: BetweenContext) -> int:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    context.memo.pop(MEMO, None)
+    _end(context)
     await edit(query, context.t.gettext("Okay, no report."))
     mark_finished(context, query)
     return ConversationHandler.END
 
 
+def _claim_text(context: BetweenContext, state: str) -> None:
+    """The report's question is now the latest one: typed words are the name (at the name
+    step) or get a gentle hint (where a tap is awaited), until the person moves on."""
+    flow = _flow(context)
+    flow.update(state=state, seen=context.services.clock().timestamp())
+    context.memo[TEXT_FOR] = [PREFIX, "report"]
+
+
+def _end(context: BetweenContext) -> None:
+    context.memo.pop(MEMO, None)
+    if (context.memo.get(TEXT_FOR) or [None])[0] == PREFIX:
+        context.memo.pop(TEXT_FOR, None)
+
+
 async def report_hint(update: Update, context: BetweenContext) -> None:
+    """Words where a tap is awaited: a hint; the buttons above still work."""
     message = update.effective_message
     if message is not None:
-        await message.reply_text(context.t.gettext("Please tap one of the buttons."))
+        await message.reply_text(
+            context.t.gettext("Please tap one of the buttons above, or /report to start again.")
+        )
+    return None
 
 
 def conversation(application: Any) -> ConversationHandler[BetweenContext]:
@@ -760,24 +775,33 @@ def conversation(application: Any) -> ConversationHandler[BetweenContext]:
     Tap = CallbackQueryHandler[BetweenContext, object]
     services = application.bot_data[SERVICES_KEY]
     assert isinstance(services, Services)
-    awaited = AwaitsText(
-        application.user_data, services.clock, PREFIX, MEMO, NAME_STEP, IDLE_TIMEOUT
-    )
-    typed = PRIVATE & filters.TEXT & ~filters.COMMAND & awaited
+
+    def typed(state: str) -> filters.BaseFilter:
+        awaited = AwaitsText(
+            application.user_data, services.clock, PREFIX, MEMO, state, IDLE_TIMEOUT
+        )
+        return PRIVATE & filters.TEXT & ~filters.COMMAND & awaited
+
+    Text = MessageHandler[BetweenContext, object]
     cancel = Tap(cancel_tapped, pattern=callbacks.pattern(f"{PREFIX}:x"))
     return ConversationHandler(
         entry_points=[CommandHandler("report", report_command, filters=PRIVATE)],
         states={
-            PERIOD: [Tap(period_tapped, pattern=callbacks.pattern(f"{PREFIX}:p", PERIODS)), cancel],
+            PERIOD: [
+                Tap(period_tapped, pattern=callbacks.pattern(f"{PREFIX}:p", PERIODS)),
+                cancel,
+                Text(typed(PERIOD), report_hint),
+            ],
             NAME_STEP: [
                 Tap(name_tapped, pattern=callbacks.pattern(f"{PREFIX}:n", ["first", "none"])),
-                MessageHandler(typed, name_written),
+                Text(typed(NAME_STEP), name_written),
             ],
             PREVIEW: [
                 Tap(make_tapped, pattern=callbacks.pattern(f"{PREFIX}:make")),
                 Tap(notes_tapped, pattern=callbacks.pattern(f"{PREFIX}:notes")),
                 Tap(change_name_tapped, pattern=callbacks.pattern(f"{PREFIX}:name")),
                 cancel,
+                Text(typed(PREVIEW), report_hint),
             ],
         },
         fallbacks=[],

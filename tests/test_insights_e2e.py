@@ -278,3 +278,18 @@ async def test_the_report_name_is_the_latest_question_even_when_homework_waits_f
     await uli.send("Breathing every morning")
     await uli.next_reply()
     assert [item.text for item in await homework.of_person(db, 9808)] == ["Breathing every morning"]
+
+
+async def test_words_where_the_report_awaits_a_tap_get_a_hint_and_the_buttons_still_work(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    vi = await onboarded(standin, 9809, "en")
+    await vi.send("/report")
+    ask = await vi.next_reply()
+    await vi.send("hello")
+    hint = await vi.next_reply()
+    assert "Please tap one of the buttons above" in hint.text
+    await vi.tap(ask, "Cancel")
+    assert "Okay, no report." in (await vi.next_reply()).text
+    await vi.send("hello")  # the report is over: the words are no longer its
+    assert "Here is what I can do:" in (await vi.next_reply()).text
