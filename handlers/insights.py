@@ -49,7 +49,7 @@ from bot.services import SERVICES_KEY, Services
 from bot.store import checkins, homework, sessions, users
 from bot.store import plans as plan_store
 from bot.store.users import Person
-from bot.weeks import zone
+from bot.weeks import week_start, zone
 from content.homework import BARRIERS
 from content.techniques import library
 from content.wheel import FEELING_CONTEXT, wheel
@@ -144,8 +144,16 @@ async def last_session_start(services: Services, person: Person) -> datetime | N
     return latest
 
 
-async def period_of(services: Services, person: Person, key: str) -> Period | None:
+async def period_of(services: Services, person: Person, key: str, locale: str) -> Period | None:
+    """This week (from the first day of the week in the person's locale), the last two
+    weeks, or since the last session began; None when there is no session to count from."""
     now = services.clock()
+    if key == WEEK:
+        where = zone(person.timezone)
+        first_day = week_start(now, person.timezone, locale).astimezone(where)
+        today = now.astimezone(where).date()
+        until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=where)
+        return Period(first_day, until, first_day.date(), today, where)
     if key == TWO_WEEKS:
         return _days(now, person.timezone, 14)
     if key == SINCE_SESSION:
@@ -421,7 +429,7 @@ async def report_pdf(
     services: Services, person: Person, t: Translator, key: str, *, with_notes: bool
 ) -> bytes | None:
     """The PDF for the therapist, for a period (None when that period is not known)."""
-    period = await period_of(services, person, key)
+    period = await period_of(services, person, key, t.locale)
     if period is None:
         return None
     return await report_for(services, person, t, period, with_notes=with_notes)
@@ -525,7 +533,7 @@ def _plan_state(t: Translator, plan: plan_store.Plan, use: tuple[int, int]) -> s
 
 def _period_rows(t: Translator, has_session: bool) -> list[list[Button]]:
     rows = [
-        [(t.gettext("The last seven days"), callbacks.pack(PREFIX, "p", WEEK))],
+        [(t.gettext("This week"), callbacks.pack(PREFIX, "p", WEEK))],
         [(t.gettext("The last two weeks"), callbacks.pack(PREFIX, "p", TWO_WEEKS))],
     ]
     if has_session:
@@ -628,7 +636,7 @@ async def _preview(update: Update, context: BetweenContext) -> str:
     t = context.t
     services = context.services
     flow = _flow(context)
-    period = await period_of(services, person, str(flow.get("period", WEEK)))
+    period = await period_of(services, person, str(flow.get("period", WEEK)), t.locale)
     if period is None:
         period = _days(services.clock(), person.timezone, 7)
         flow["period"] = WEEK
@@ -817,7 +825,7 @@ def conversation(application: Any) -> ConversationHandler[BetweenContext]:
 
 async def prep_text(services: Services, person: Person, t: Translator) -> str:
     """A few honest lines for the next session, since the last one (or two weeks)."""
-    period = await period_of(services, person, SINCE_SESSION) or _days(
+    period = await period_of(services, person, SINCE_SESSION, t.locale) or _days(
         services.clock(), person.timezone, 14
     )
     data = await gather(services, person, period)

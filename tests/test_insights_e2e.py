@@ -236,7 +236,7 @@ async def test_forget_ends_a_flow_in_progress_so_nothing_comes_back(
 ) -> None:
     ela = await onboarded(standin, 9807, "en")
     await ela.send("/report")
-    await ela.tap(await ela.next_reply(), "The last seven days")
+    await ela.tap(await ela.next_reply(), "This week")
     assert "Whose summary is it?" in (await ela.next_reply()).text
     await ela.send("/forget")
     await ela.tap(await ela.next_reply(), "Erase everything")
@@ -264,7 +264,7 @@ async def test_the_report_name_is_the_latest_question_even_when_homework_waits_f
     await uli.send("/homework")
     assert "What did your therapist suggest" in (await uli.next_reply()).text
     await uli.send("/report")
-    await uli.tap(await uli.next_reply(), "The last seven days")
+    await uli.tap(await uli.next_reply(), "This week")
     assert "Whose summary is it?" in (await uli.next_reply()).text
     await uli.send("Uli <3")
     preview = await uli.next_reply()
