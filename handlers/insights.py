@@ -55,7 +55,17 @@ from content.techniques import library
 from content.wheel import FEELING_CONTEXT, wheel
 from handlers.cards import clip
 from handlers.checkin import place_path, tech_text
-from handlers.common import PRIVATE, TEXT_FOR, AwaitsText, Button, edit, keyboard, mark_finished
+from handlers.common import (
+    PRIVATE,
+    TEXT_FOR,
+    AwaitsText,
+    Button,
+    edit,
+    ignore_taps,
+    keyboard,
+    mark_finished,
+)
+from handlers.plans import PLAN_SHAPED
 
 _log = logging.getLogger(__name__)
 
@@ -605,6 +615,8 @@ async def _ask_name(update: Update, context: BetweenContext) -> str:
 async def _set_name(context: BetweenContext, name: str | None) -> None:
     person = context.person
     assert person is not None
+    if not person.has_consented:
+        return  # nothing is kept without consent
     services = context.services
     await users.set_report_name(services.db, person.user_id, name, services.clock())
     context.person = await users.get(services.db, person.user_id)
@@ -679,13 +691,13 @@ async def _preview(update: Update, context: BetweenContext) -> str:
         if with_notes
         else t.gettext("Include notes and triggers")
     )
+    last: list[Button] = [(t.gettext("Cancel"), callbacks.pack(PREFIX, "x"))]
+    if person.has_consented:  # without consent no name is kept, so none is asked
+        last.insert(0, (t.gettext("Change the name"), callbacks.pack(PREFIX, "name")))
     rows = [
         [(t.gettext("Make the PDF"), callbacks.pack(PREFIX, "make"))],
         [(notes_button, callbacks.pack(PREFIX, "notes"))],
-        [
-            (t.gettext("Change the name"), callbacks.pack(PREFIX, "name")),
-            (t.gettext("Cancel"), callbacks.pack(PREFIX, "x")),
-        ],
+        last,
     ]
     text = "\n".join(lines)
     query = update.callback_query
@@ -707,8 +719,10 @@ async def notes_tapped(update: Update, context: BetweenContext) -> str:
 
 async def change_name_tapped(update: Update, context: BetweenContext) -> str:
     query = update.callback_query
-    assert query is not None
+    assert query is not None and context.person is not None
     await query.answer()
+    if not context.person.has_consented:
+        return await _preview(update, context)
     return await _ask_name(update, context)
 
 
@@ -768,7 +782,10 @@ def _end(context: BetweenContext) -> None:
 
 
 async def report_hint(update: Update, context: BetweenContext) -> None:
-    """Words where a tap is awaited: a hint; the buttons above still work."""
+    """Words where a tap is awaited: a hint; the buttons above still work (and the
+    words typed next are still the report's)."""
+    flow = _flow(context)
+    _claim_text(context, str(flow.get("state", PERIOD)))
     message = update.effective_message
     if message is not None:
         await message.reply_text(
@@ -798,18 +815,20 @@ def conversation(application: Any) -> ConversationHandler[BetweenContext]:
             PERIOD: [
                 Tap(period_tapped, pattern=callbacks.pattern(f"{PREFIX}:p", PERIODS)),
                 cancel,
-                Text(typed(PERIOD), report_hint),
+                Text(typed(PERIOD) & ~PLAN_SHAPED, report_hint),
             ],
             NAME_STEP: [
                 Tap(name_tapped, pattern=callbacks.pattern(f"{PREFIX}:n", ["first", "none"])),
                 Text(typed(NAME_STEP), name_written),
+                ignore_taps(rf"^{PREFIX}:p:"),  # a second tap on the period
             ],
             PREVIEW: [
                 Tap(make_tapped, pattern=callbacks.pattern(f"{PREFIX}:make")),
                 Tap(notes_tapped, pattern=callbacks.pattern(f"{PREFIX}:notes")),
                 Tap(change_name_tapped, pattern=callbacks.pattern(f"{PREFIX}:name")),
                 cancel,
-                Text(typed(PREVIEW), report_hint),
+                Text(typed(PREVIEW) & ~PLAN_SHAPED, report_hint),
+                ignore_taps(rf"^{PREFIX}:(p|n):"),  # a second tap on the period or name
             ],
         },
         fallbacks=[],

@@ -293,3 +293,34 @@ async def test_words_where_the_report_awaits_a_tap_get_a_hint_and_the_buttons_st
     assert "Okay, no report." in (await vi.next_reply()).text
     await vi.send("hello")  # the report is over: the words are no longer its
     assert "Here is what I can do:" in (await vi.next_reply()).text
+
+
+async def test_a_plan_typed_while_the_report_awaits_a_tap_is_still_a_plan(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    wes = await onboarded(standin, 9810, "en")
+    await wes.send("/report")
+    ask = await wes.next_reply()
+    await wes.send("If I wake up at 3am, I'll read for ten minutes")
+    card = await wes.next_reply()
+    assert "Here is your plan:" in card.text
+    await wes.tap(ask, "This week")  # the report goes on too
+    assert "Whose summary is it?" in (await wes.next_reply()).text
+
+
+async def test_without_consent_the_report_asks_no_name_and_keeps_none(
+    standin: StandinServer, bot: BetweenApplication
+) -> None:
+    xan = standin.user(9811, first_name="Xan", language_code="en")
+    await xan.send("/start")
+    await xan.tap(await xan.next_reply(), 0)
+    await xan.tap(await xan.next_reply(), 0)
+    await xan.tap(await xan.next_reply(), "Not now")
+    await xan.next_reply()
+    await xan.send("/report")
+    await xan.tap(await xan.next_reply(), "This week")
+    preview = await xan.next_reply()
+    assert "Your report will contain" in preview.text
+    assert ["Cancel"] in preview.buttons and "Change the name" not in str(preview.buttons)
+    person = await users.get(services_of(bot).db, 9811)
+    assert person is not None and person.report_name is None
