@@ -251,7 +251,7 @@ def shorten(text: str, limit: int = NOTE_SHOWN) -> str:
 
 def acknowledgement(t: Translator, row: checkins.CheckIn, this_week: int) -> str:
     place = wheel().places[row.place]
-    last = row.intensity_after or row.intensity_rerated
+    last = row.last_rating
     rating = f"{row.intensity} → {last}" if last is not None else str(row.intensity)
     lines = [
         t.gettext(

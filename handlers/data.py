@@ -27,7 +27,7 @@ from bot.i18n import Translator
 from bot.store import checkins, everything
 from bot.weeks import zone
 from content.techniques import library
-from handlers.checkin import place_path, tech_text
+from handlers.checkin import HELPED_ANSWERS, place_path, tech_text
 from handlers.common import PRIVATE, edit, is_double_tap, keyboard
 
 _log = logging.getLogger(__name__)
@@ -59,11 +59,11 @@ def checkins_csv(t: Translator, rows: list[checkins.CheckIn]) -> bytes:
             t.gettext("What was happening"),
         ]
     )
-    helped = {"yes": t.gettext("Yes"), "some": t.gettext("A little"), "no": t.gettext("Not really")}
+    helped = {key: t.gettext(label) for key, label in HELPED_ANSWERS.items()}
     for row in rows:
         local = from_iso(row.local_at)
         technique = techniques.get(row.technique) if row.technique else None
-        last = row.intensity_after or row.intensity_rerated
+        last = row.last_rating
         writer.writerow(
             [
                 local.date().isoformat(),

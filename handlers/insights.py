@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from html import escape
 from typing import Any
 
-from babel.dates import format_date, format_interval, format_time, get_day_names
+from babel.dates import format_date, format_interval, format_time
 from babel.numbers import format_decimal, get_decimal_symbol
 from telegram import InputFile, Message, Update
 from telegram.constants import ChatAction
@@ -52,9 +52,9 @@ from bot.store.users import Person
 from bot.weeks import week_start, zone
 from content.homework import BARRIERS
 from content.techniques import library
-from content.wheel import FEELING_CONTEXT, wheel
-from handlers.cards import clip
-from handlers.checkin import place_path, tech_text
+from content.wheel import wheel
+from handlers.cards import clip, day_names
+from handlers.checkin import feeling, place_path, tech_text
 from handlers.common import (
     PRIVATE,
     TEXT_FOR,
@@ -128,14 +128,18 @@ class Gathered:
 # --- gathering ---------------------------------------------------------------------------------
 
 
+def _to_today(start: datetime, now: datetime, where: tzinfo) -> Period:
+    """From `start` to the end of the person's today."""
+    today = now.astimezone(where).date()
+    until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=where)
+    return Period(start, until, start.astimezone(where).date(), today, where)
+
+
 def _days(now: datetime, timezone: str | None, days: int) -> Period:
     """The last `days` local days, today included."""
     where = zone(timezone)
-    today = now.astimezone(where).date()
-    first = today - timedelta(days=days - 1)
-    since = datetime.combine(first, time(0), tzinfo=where)
-    until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=where)
-    return Period(since, until, first, today, where)
+    first = now.astimezone(where).date() - timedelta(days=days - 1)
+    return _to_today(datetime.combine(first, time(0), tzinfo=where), now, where)
 
 
 async def last_session_start(services: Services, person: Person) -> datetime | None:
@@ -158,23 +162,13 @@ async def period_of(services: Services, person: Person, key: str, locale: str) -
     """This week (from the first day of the week in the person's locale), the last two
     weeks, or since the last session began; None when there is no session to count from."""
     now = services.clock()
+    where = zone(person.timezone)
     if key == WEEK:
-        where = zone(person.timezone)
-        first_day = week_start(now, person.timezone, locale).astimezone(where)
-        today = now.astimezone(where).date()
-        until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=where)
-        return Period(first_day, until, first_day.date(), today, where)
-    if key == TWO_WEEKS:
-        return _days(now, person.timezone, 14)
+        return _to_today(week_start(now, person.timezone, locale), now, where)
     if key == SINCE_SESSION:
         start = await last_session_start(services, person)
-        if start is None:
-            return None
-        where = zone(person.timezone)
-        today = now.astimezone(where).date()
-        until = datetime.combine(today + timedelta(days=1), time(0), tzinfo=where)
-        return Period(start, until, start.astimezone(where).date(), today, where)
-    return _days(now, person.timezone, 7)
+        return _to_today(start, now, where) if start is not None else None
+    return _days(now, person.timezone, 14)
 
 
 def _point(row: checkins.CheckIn) -> Point:
@@ -183,7 +177,7 @@ def _point(row: checkins.CheckIn) -> Point:
         family=row.family,
         place=row.place,
         intensity=row.intensity,
-        after=row.intensity_after or row.intensity_rerated,
+        after=row.last_rating,
         technique=row.technique,
         note=row.note,
     )
@@ -234,16 +228,9 @@ def _ranked(counts: Counter[str]) -> list[tuple[str, int]]:
 # --- phrasing ----------------------------------------------------------------------------------
 
 
-def family_name(t: Translator, family: str) -> str:
-    return t.pgettext(FEELING_CONTEXT, wheel().places[family].label)
-
-
 def feeling_name(t: Translator, place: str) -> str:
-    return t.pgettext(FEELING_CONTEXT, wheel().places[place].label)
-
-
-def weekday_name(t: Translator, weekday: int) -> str:
-    return str(get_day_names("wide", locale=t.locale)[weekday])
+    """A place on the wheel (a family is a place too), in the person's words."""
+    return feeling(t, wheel().places[place])
 
 
 def pattern_text(t: Translator, pattern: Pattern) -> str:
@@ -252,7 +239,7 @@ def pattern_text(t: Translator, pattern: Pattern) -> str:
         return t.gettext(
             "Higher intensity on {weekday}, {part}: {high} of {total} check-ins at {level} "
             "or more.",
-            weekday=weekday_name(t, pattern.weekday),
+            weekday=day_names(t, "wide")[pattern.weekday],
             part=t.gettext(PART_PHRASES[pattern.part]),
             **fields,
         )
@@ -265,7 +252,7 @@ def pattern_text(t: Translator, pattern: Pattern) -> str:
         )
     return t.gettext(
         "Higher intensity with {family} feelings: {high} of {total} check-ins at {level} or more.",
-        family=family_name(t, pattern.key or "bad"),
+        family=feeling_name(t, pattern.key or "bad"),
         **fields,
     )
 
@@ -361,14 +348,13 @@ def plan_lines(t: Translator, data: Gathered) -> list[str]:
 
 
 def chart_labels(t: Translator, period: Period, days: int) -> ChartLabels:
-    names = get_day_names("abbreviated", locale=t.locale)
     return ChartLabels(
         title=t.gettext("Check-ins: {period}", period=period_text(t, period)),
         intensity_axis=t.gettext("Intensity"),
         grid_title=t.gettext("When check-ins happen (count · mean intensity)"),
-        day_names=[str(names[day]) for day in range(7)],
+        day_names=day_names(t),
         part_names=[t.gettext(PART_NAMES[part]) for part in PARTS],
-        family_names={core: family_name(t, core) for core in wheel().cores},
+        family_names={core: feeling_name(t, core) for core in wheel().cores},
         x_dates=[
             str(format_date(period.first + timedelta(days=n), "EEE d", locale=t.locale))
             for n in range(days)
@@ -491,7 +477,7 @@ async def report_for(
     for row in table:
         local = from_iso(row.local_at)
         technique = techniques.get(row.technique) if row.technique else None
-        last = row.intensity_after or row.intensity_rerated
+        last = row.last_rating
         rows.append(
             ReportRow(
                 date=str(format_date(local.date(), "EEE d MMM", locale=t.locale)),

@@ -287,6 +287,13 @@ async def _no_consent(update: Update, context: BetweenContext) -> None:
     )
 
 
+async def _refuse(update: Update, context: BetweenContext) -> object:
+    """No consent: the flow ends, and the person is told why."""
+    _end_flow(context)
+    await _no_consent(update, context)
+    return ConversationHandler.END
+
+
 def _consented(context: BetweenContext) -> bool:
     return context.person is not None and context.person.has_consented
 
@@ -411,9 +418,7 @@ async def _ask_cue(update: Update, context: BetweenContext, intro: str | None = 
 async def plan_command(update: Update, context: BetweenContext) -> object:
     """/plan with a plan after it, or alone to write one step by step."""
     if not _consented(context):
-        _end_flow(context)
-        await _no_consent(update, context)
-        return ConversationHandler.END
+        return await _refuse(update, context)
     message = update.effective_message
     # Everything after the command, as written (line breaks and spacing kept).
     parts = (message.text or "").split(maxsplit=1) if message is not None else []
@@ -434,21 +439,23 @@ async def new_tapped(update: Update, context: BetweenContext) -> object:
     query = update.callback_query
     assert query is not None
     if not _consented(context):
-        _end_flow(context)
-        await _no_consent(update, context)
-        return ConversationHandler.END
+        return await _refuse(update, context)
     await query.answer()
     return await _ask_cue(update, context)
 
 
 def step(callback: Any) -> Any:
     """A step waiting for typed words (its filter has checked that the question is still
-    the one being answered); nothing is kept once consent is withdrawn."""
+    the one being answered): a whole plan typed there is taken whole; nothing is kept
+    once consent is withdrawn."""
 
     async def run(update: Update, context: BetweenContext) -> object:
         if not _consented(context):
-            _end_flow(context)
-            await _no_consent(update, context)
+            return await _refuse(update, context)
+        message = update.effective_message
+        whole = _read(message.text or "", context) if message is not None else None
+        if whole is not None:  # a whole plan where one part was asked: taken as it is
+            await _draft(update, context, *whole)
             return ConversationHandler.END
         return await callback(update, context)
 
@@ -469,10 +476,6 @@ async def _empty(update: Update, context: BetweenContext, part: str, state: str)
 async def cue_written(update: Update, context: BetweenContext) -> object:
     message = update.effective_message
     assert message is not None and message.text
-    whole = _read(message.text, context)
-    if whole is not None:  # a whole plan where the "if" was asked: taken as it is
-        await _draft(update, context, *whole)
-        return ConversationHandler.END
     services = context.services
     person_id = _person_id(context)
     locale = context.t.locale if context.t.locale in LOCALES else "en"
@@ -507,10 +510,6 @@ async def cue_written(update: Update, context: BetweenContext) -> object:
 async def response_written(update: Update, context: BetweenContext) -> object:
     message = update.effective_message
     assert message is not None and message.text
-    whole = _read(message.text, context)
-    if whole is not None:  # a whole plan where the "then" was asked: taken as it is
-        await _draft(update, context, *whole)
-        return ConversationHandler.END
     services = context.services
     person_id = _person_id(context)
     plan_id = _flow(context).get("id")
@@ -549,9 +548,7 @@ async def edit_tapped(update: Update, context: BetweenContext) -> object:
     query = update.callback_query
     assert query is not None and query.data is not None
     if not _consented(context):
-        _end_flow(context)
-        await _no_consent(update, context)
-        return ConversationHandler.END
+        return await _refuse(update, context)
     plan = await _draft_of(update, context)
     if plan is None:
         return ConversationHandler.END

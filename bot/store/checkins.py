@@ -37,6 +37,12 @@ class CheckIn:
     note: str | None
     source: str
 
+    @property
+    def last_rating(self) -> int | None:
+        """The latest rating after the first: after the technique, or after the body-first
+        minute."""
+        return self.intensity_after or self.intensity_rerated
+
 
 def _checkin(row: Any) -> CheckIn:
     return CheckIn(**{name: row[name] for name in CheckIn.__dataclass_fields__})
